@@ -1,0 +1,151 @@
+// The contract between the simulator's parts and the tests that drive it.
+// test/simulator/index.ts implements startSimulator(); the EM part lives in test/simulator/em/.
+import type * as http from 'node:http';
+
+export type Vb365Version = 'v4' | 'v5' | 'v6' | 'v7' | 'v8';
+
+export interface Vb365Options {
+  /** API versions this server serves (a v8 server also serves v6 and v7). Default ['v6','v7','v8']. */
+  versions?: Vb365Version[];
+  username?: string;              // default 'LAB\\administrator'
+  password?: string;              // default 'Veeam123!'
+  tokenLifetimeSeconds?: number;  // access token; default 3600
+  refreshTokenLifetimeSeconds?: number; // default 14 days
+  /** Sessions per job (deterministic, seeded). Default 60 (6 jobs → 360). */
+  sessionsPerJob?: number;
+  /** Extra sessions on the first job, for benchmarks (e.g. 10000). Default 0. */
+  benchSessions?: number;
+  /** How long a repository sync takes from 0 to 100 %. Default 4000 ms. */
+  syncDurationMs?: number;
+  /** How long a started job session runs. Default 6000 ms. */
+  jobDurationMs?: number;
+}
+
+export interface EmOptions {
+  username?: string;              // default 'LAB\\administrator'
+  password?: string;              // default 'Veeam123!'
+  /** Idle expiry of a logon session. Default 15 min. */
+  idleTimeoutSeconds?: number;
+  /** Sessions per job. Default 300. */
+  sessionsPerJob?: number;
+  /** Extra replica task sessions for benchmarks (e.g. 10000). Default 0. */
+  benchReplicaTaskSessions?: number;
+  /** How long a started job runs. Default 6000 ms; the Task goes Running → Finished in ~1 s. */
+  jobDurationMs?: number;
+  /** Prefix JSON bodies with a UTF-8 BOM, as real EM does. Default true. */
+  jsonBom?: boolean;
+}
+
+export type CertMode = 'self-signed' | 'ca-signed' | 'expired' | 'wrong-host';
+
+export interface SimulatorOptions {
+  host?: string;                  // default 127.0.0.1
+  vb365Port?: number;             // 0 = any free port (default)
+  emPort?: number;                // 0 = any free port (default)
+  latencyMs?: number;             // added to every response; default 0
+  cert?: CertMode;                // default 'self-signed'
+  vb365?: Vb365Options;
+  em?: EmOptions;
+  /** Random seed for the generated data; the same seed gives the same data. Default 42. */
+  seed?: number;
+  /** Log one line per request to stderr. Default false. */
+  verbose?: boolean;
+}
+
+export type FaultKind =
+  | 'delay'            // wait delayMs before answering normally
+  | 'hang'             // never answer (until the client gives up)
+  | 'reset'            // destroy the socket after writing part of the body
+  | 'status'           // answer `status` with the API's own error body (RESTExceptionInfo / <Error>)
+  | 'status-empty'     // answer `status` with an empty body
+  | 'retry-after'      // 429 with Retry-After: retryAfterSeconds
+  | 'html'             // `status` (default 502) with an HTML page, as a proxy would
+  | 'malformed'        // 200, body that does not parse (JSON or XML)
+  | 'truncated'        // 200, the real body cut in half, Content-Length matching the cut
+  | 'huge'             // 200, a valid body of ~10 MB
+  | 'wrong-content-type'; // 200, the real body served as text/plain
+
+export interface FaultRule {
+  kind: FaultKind;
+  /** Which server: default both. */
+  server?: 'vb365' | 'em';
+  method?: string;                // e.g. 'GET'; default any
+  /** Substring or RegExp matched against the path + query. Default any. */
+  path?: string | RegExp;
+  /** Apply to the next N matching requests, then remove. Default: until cleared. */
+  times?: number;
+  status?: number;
+  delayMs?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface RequestRecord {
+  server: 'vb365' | 'em';
+  method: string;
+  path: string;                   // path + query
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
+
+export interface SimulatorStats {
+  requests: number;
+  /** POST count per path without query, e.g. { '/v8/BackupRepositories/<id>/Sync': 1 }. */
+  posts: Record<string, number>;
+  totalPosts: number;
+  log: RequestRecord[];           // last 2000 requests
+}
+
+export interface Listener {
+  url: string;                    // e.g. https://127.0.0.1:4443
+  port: number;
+}
+
+export interface Simulator {
+  vb365: Listener;
+  em: Listener;
+  /** The leaf certificate both listeners serve. fingerprint256 as Node prints it: 'AB:CD:…'. */
+  certificate: { pem: string; fingerprint256: string; subject: string; validTo: string };
+  /** The CA that signed the leaf in 'ca-signed' mode (undefined otherwise). */
+  caPem?: string;
+  stats: SimulatorStats;
+  resetStats(): void;
+  addFault(rule: FaultRule): void;
+  clearFaults(): void;
+  setLatency(ms: number): void;
+  /** Invalidate every VB365 access token (refresh tokens stay valid) and every EM logon session. */
+  expireTokens(): void;
+  /** Invalidate refresh tokens too (forces a password login). */
+  expireRefreshTokens(): void;
+  /** Stop listening (keep state); start() again on the same ports. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Replace the certificate (new key, new fingerprint) while running. */
+  rotateCertificate(mode?: CertMode): Promise<void>;
+  /** Test hooks on the seeded data. */
+  vb365Data: {
+    repositories(): { id: string; name: string }[];
+    jobs(): { id: string; name: string }[];
+    /** Delete a job session (it then 404s). */
+    deleteJobSession(id: string): void;
+    /** Make the next sync of this repository never finish. */
+    stallSync(repositoryId: string): void;
+  };
+  close(): Promise<void>;
+}
+
+/** What the core hands to each server kind's request handler (VB365 in vb365/, EM in em/). */
+export interface AppContext {
+  seed: number;
+  /** The listener's own base URL, e.g. https://127.0.0.1:4443, for absolute hrefs. */
+  baseUrl(): string;
+}
+
+/** One server kind's request handler. The core does TLS, latency, faults and stats around it. */
+export interface ServerApp {
+  /** `body` is the whole request body as text (already read). */
+  handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void | Promise<void>;
+  expireTokens(): void;
+  expireRefreshTokens?(): void;
+}
