@@ -1,0 +1,215 @@
+// The one HTTP transport every server kind uses: axios on Node's http/https (so VS Code's
+// proxy support applies), per-request certificate trust, connect and response timeouts,
+// cancellation, request logging without secrets, and retries for GETs only.
+import axios, { AxiosError, AxiosInstance, AxiosResponse } from 'axios';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type * as tls from 'node:tls';
+import { RequestLogEntry } from '../model';
+import { VeeamError } from '../errors';
+import { TrustOptions, describeCertReason, isCertificateErrorCode, pinSocket, probeCertificate, requestTlsOptions } from './tls';
+
+export interface TransportOptions extends TrustOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  log: (entry: RequestLogEntry) => void;
+  /** Retries for idempotent requests (GET). POSTs are never retried. Default 2. */
+  retries?: number;
+  /** Base back-off in ms (doubled per attempt). Default 300. */
+  backoffMs?: number;
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  method: Method;
+  /** Path and query, e.g. '/v8/Jobs?limit=30'. Absolute URLs on the same origin are accepted. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_BAD_RESPONSE']);
+
+export class Transport {
+  private readonly axios: AxiosInstance;
+  private readonly origin: string;
+  private readonly agent: https.Agent;
+
+  constructor(private readonly opts: TransportOptions) {
+    const u = new URL(opts.baseUrl);
+    this.origin = u.origin;
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: 8 });
+    this.axios = axios.create({
+      baseURL: this.origin,
+      adapter: 'http',
+      proxy: false,                       // proxying is VS Code's job (http.proxy), not axios's
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(d) => d],
+      validateStatus: () => true,
+      timeout: opts.timeoutMs,
+      maxContentLength: MAX_BODY_BYTES,
+      decompress: true,
+      httpsAgent: this.agent,
+      transport: this.transport(),
+    });
+  }
+
+  /** A request function with per-request TLS options; axios calls it instead of https.request. */
+  private transport(): { request: typeof https.request } {
+    const { trustedFingerprint, caPem, connectTimeoutMs } = this.opts;
+    const tlsOptions = requestTlsOptions({ trustedFingerprint, caPem });
+    const request = (options: https.RequestOptions, cb?: (res: http.IncomingMessage) => void): http.ClientRequest => {
+      const isHttps = options.protocol !== 'http:';
+      const req = isHttps
+        ? https.request({ ...options, ...tlsOptions }, cb)
+        : http.request(options, cb);
+      req.on('socket', (socket) => {
+        if (socket.connecting) {
+          const t = setTimeout(() => {
+            socket.destroy(Object.assign(new Error(`connect timeout after ${connectTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
+          }, connectTimeoutMs);
+          socket.once('connect', () => clearTimeout(t));
+          socket.once('close', () => clearTimeout(t));
+        }
+        if (isHttps && trustedFingerprint) {
+          pinSocket(socket as tls.TLSSocket, trustedFingerprint, (err) => req.destroy(err));
+        }
+      });
+      return req;
+    };
+    return { request: request as typeof https.request };
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const retries = req.method === 'GET' ? (this.opts.retries ?? 2) : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.once(req, attempt);
+        if (attempt < retries && RETRY_STATUSES.has(res.status)) {
+          await this.backoff(attempt, req.signal, retryAfter(res));
+          continue;
+        }
+        return res;
+      } catch (e) {
+        const err = e as VeeamError;
+        const code = (err.extra?.cause as { code?: string } | undefined)?.code;
+        if (attempt < retries && (err.kind === 'network' || err.kind === 'timeout') && (!code || RETRY_CODES.has(code))) {
+          await this.backoff(attempt, req.signal);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async once(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    const path = this.relative(req.path);
+    const started = Date.now();
+    const entry: RequestLogEntry = { method: req.method, path, ms: 0, attempt: attempt > 0 ? attempt + 1 : undefined };
+    try {
+      const res: AxiosResponse<string> = await this.axios.request({
+        method: req.method, url: path, headers: req.headers, data: req.body, signal: req.signal,
+      });
+      entry.status = res.status;
+      return { status: res.status, headers: flatHeaders(res.headers as Record<string, unknown>), text: res.data ?? '' };
+    } catch (e) {
+      const err = await this.translate(e, req);
+      entry.error = err.message;
+      throw err;
+    } finally {
+      entry.ms = Date.now() - started;
+      this.opts.log(entry);
+    }
+  }
+
+  private relative(p: string): string {
+    if (/^https?:\/\//i.test(p)) {
+      const u = new URL(p);
+      if (u.origin !== this.origin) {
+        throw new VeeamError('malformed', `The server sent a link to another host (${u.host}); not following it.`);
+      }
+      return u.pathname + u.search;
+    }
+    return p;
+  }
+
+  private async translate(e: unknown, req: HttpRequest): Promise<VeeamError> {
+    if (e instanceof VeeamError) { return e; }
+    const ax = e as AxiosError;
+    const cause = (ax.cause ?? e) as Error & { code?: string };
+    if (cause instanceof VeeamError) { return cause; }
+    const code = cause.code ?? ax.code;
+    const host = new URL(this.origin).host;
+    const where = { method: req.method, path: this.relative(req.path), cause: { code } };
+    if (axios.isCancel(e) || code === 'ERR_CANCELED' || req.signal?.aborted) {
+      return new VeeamError('cancelled', 'Cancelled.', where);
+    }
+    if (isCertificateErrorCode(code)) {
+      let certificate;
+      try { certificate = { ...(await probeCertificate(this.origin, 5000)), reason: code }; } catch { /* reported below */ }
+      return new VeeamError('certificate', describeCertReason(code), { ...where, certificate });
+    }
+    if (code === 'ECONNABORTED' && /timeout/i.test(ax.message)) {
+      return new VeeamError('timeout', `${host} did not answer within ${this.opts.timeoutMs / 1000} s.`, where);
+    }
+    if (code === 'ETIMEDOUT') {
+      return new VeeamError('timeout', `Could not connect to ${host} within ${this.opts.connectTimeoutMs / 1000} s.`, where);
+    }
+    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(ax.message)) {
+      return new VeeamError('malformed', `The response from ${host} is larger than ${MAX_BODY_BYTES / 1048576} MB.`, where);
+    }
+    const text: Record<string, string> = {
+      ECONNREFUSED: `${host} refused the connection. Is the Veeam service running and the port right?`,
+      ENOTFOUND: `The host name ${new URL(this.origin).hostname} could not be resolved.`,
+      EAI_AGAIN: `The host name ${new URL(this.origin).hostname} could not be resolved (DNS not answering).`,
+      ECONNRESET: `${host} closed the connection unexpectedly.`,
+      EHOSTUNREACH: `${host} is unreachable.`,
+      ENETUNREACH: `The network to ${host} is unreachable.`,
+      EPROTO: `TLS handshake with ${host} failed. Is this an HTTPS port?`,
+    };
+    return new VeeamError('network', text[code ?? ''] ?? `Request to ${host} failed: ${cause.message || ax.message}`, where);
+  }
+
+  private backoff(attempt: number, signal: AbortSignal | undefined, retryAfterSeconds?: number): Promise<void> {
+    const base = this.opts.backoffMs ?? 300;
+    const ms = retryAfterSeconds !== undefined ? Math.min(retryAfterSeconds * 1000, 30000) : base * 2 ** attempt;
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+      const onAbort = () => { clearTimeout(t); reject(new VeeamError('cancelled', 'Cancelled.')); };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  dispose(): void {
+    this.agent.destroy();
+  }
+}
+
+function flatHeaders(h: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v !== undefined && v !== null) { out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v); }
+  }
+  return out;
+}
+
+export function retryAfter(res: HttpResponse): number | undefined {
+  const v = res.headers['retry-after'];
+  if (!v) { return undefined; }
+  const n = Number(v);
+  if (Number.isFinite(n)) { return Math.max(0, n); }
+  const d = Date.parse(v);
+  return Number.isFinite(d) ? Math.max(0, (d - Date.now()) / 1000) : undefined;
+}
