@@ -1,0 +1,209 @@
+// The simulator core: two HTTPS listeners (VB365 and EM) with body reading, latency, faults and stats
+// wrapped around each server kind's ServerApp.
+import * as https from 'node:https';
+import type * as http from 'node:http';
+import type * as net from 'node:net';
+import * as path from 'node:path';
+import { generateCertificate, type GeneratedCert } from './certs';
+import { capture, errorBody, hugeBody, htmlPage, malform, matchFault, writeBody, type ServerKind } from './faults';
+import type { AppContext, CertMode, EmOptions, FaultRule, RequestRecord, ServerApp, Simulator, SimulatorOptions, SimulatorStats } from './types';
+import { createVb365App } from './vb365';
+
+export { DEFAULT_PASSWORD, DEFAULT_USERNAME } from './vb365';
+export type * from './types';
+
+const LOG_MAX = 2000;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Simulator plus extras that are not in the contract. */
+export interface SimulatorExt extends Simulator {
+  /** The CA behind the leaf in every CA-signed mode (ca-signed, expired, wrong-host); caPem is only set for 'ca-signed'. */
+  testCaPem?: string;
+  /** The credentials both servers accept. */
+  credentials: { username: string; password: string };
+}
+
+type EmFactory = (opts: EmOptions, ctx: AppContext) => ServerApp;
+
+/** The EM app is written separately; until test/simulator/em/index.ts exists the EM listener answers 404 <Error>. */
+function loadEm(opts: EmOptions, ctx: AppContext): ServerApp {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(__dirname, 'em', 'index')) as { createEmApp?: EmFactory };
+    if (typeof mod.createEmApp === 'function') return mod.createEmApp(opts, ctx);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'MODULE_NOT_FOUND') process.stderr.write(`[simulator] EM app failed to load: ${String(e)}\n`);
+  }
+  return {
+    handle: (_req, res) => {
+      const b = errorBody('em', 404, 'The Enterprise Manager simulator is not available.');
+      writeBody(res, 404, b.type, b.text);
+    },
+    expireTokens: () => undefined,
+  };
+}
+
+class Listening {
+  server?: https.Server;
+  readonly sockets = new Set<net.Socket>();
+  port: number;
+  constructor(port: number) { this.port = port; }
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorExt> {
+  const host = opts.host ?? '127.0.0.1';
+  const seed = opts.seed ?? 42;
+  let cert: GeneratedCert = generateCertificate(opts.cert ?? 'self-signed');
+  let latencyMs = opts.latencyMs ?? 0;
+  const faults: FaultRule[] = [];
+  const stats: SimulatorStats = { requests: 0, posts: {}, totalPosts: 0, log: [] };
+  const listeners: Record<ServerKind, Listening> = { vb365: new Listening(opts.vb365Port ?? 0), em: new Listening(opts.emPort ?? 0) };
+  const urlOf = (k: ServerKind): string => `https://${host.includes(':') ? `[${host}]` : host}:${listeners[k].port}`;
+  const vb365 = createVb365App(opts.vb365 ?? {}, { seed, baseUrl: () => urlOf('vb365') });
+  const em = loadEm(opts.em ?? {}, { seed, baseUrl: () => urlOf('em') });
+  const apps: Record<ServerKind, ServerApp> = { vb365, em };
+
+  function record(kind: ServerKind, req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const p = req.url ?? '/';
+    stats.requests++;
+    if (method === 'POST') {
+      const key = p.split('?')[0];
+      stats.posts[key] = (stats.posts[key] ?? 0) + 1;
+      stats.totalPosts++;
+    }
+    const rec: RequestRecord = { server: kind, method, path: p, status: 0, headers: req.headers, body, at: Date.now() };
+    stats.log.push(rec);
+    if (stats.log.length > LOG_MAX) stats.log.splice(0, stats.log.length - LOG_MAX);
+    const done = (): void => {
+      rec.status = res.headersSent ? res.statusCode : 0;
+      if (opts.verbose) process.stderr.write(`[${kind}] ${method} ${p} → ${rec.status || 'no response'}\n`);
+    };
+    res.once('finish', done);
+    res.once('close', () => { if (!res.writableFinished) done(); });
+  }
+
+  async function respond(kind: ServerKind, req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const fault = matchFault(faults, kind, method, req.url ?? '/');
+    if (latencyMs > 0) await sleep(latencyMs);
+    const app = apps[kind];
+    const xml = kind === 'em';
+    if (!fault) { await app.handle(req, res, body); return; }
+    switch (fault.kind) {
+      case 'delay': await sleep(fault.delayMs ?? 1000); await app.handle(req, res, body); return;
+      case 'hang': return; // the socket stays open until the client gives up or the simulator stops
+      case 'status': {
+        const status = fault.status ?? 500;
+        const b = errorBody(kind, status, `Simulated failure (HTTP ${status}).`);
+        writeBody(res, status, b.type, b.text);
+        return;
+      }
+      case 'status-empty': writeBody(res, fault.status ?? 500, undefined, ''); return;
+      case 'retry-after': {
+        const b = errorBody(kind, 429, 'Too many requests.');
+        writeBody(res, 429, b.type, b.text, { 'Retry-After': String(fault.retryAfterSeconds ?? 1) });
+        return;
+      }
+      case 'html': writeBody(res, fault.status ?? 502, 'text/html; charset=utf-8', htmlPage(fault.status ?? 502)); return;
+      default: break;
+    }
+    const real = await capture(res, () => app.handle(req, res, body));
+    const type = (real.headers['content-type'] as string | undefined) ?? (xml ? 'application/xml' : 'application/json; charset=utf-8');
+    const text = real.body.toString('utf8');
+    switch (fault.kind) {
+      case 'malformed': writeBody(res, 200, type, malform(text, xml)); return;
+      case 'truncated': writeBody(res, 200, type, real.body.subarray(0, Math.floor(real.body.length / 2))); return;
+      case 'huge': writeBody(res, 200, type, hugeBody(text, xml)); return;
+      case 'wrong-content-type': writeBody(res, 200, 'text/plain; charset=utf-8', real.body); return;
+      case 'reset': {
+        const full = real.body.length >= 64 ? real.body : Buffer.concat([real.body, Buffer.alloc(4096, 0x20)]);
+        res.writeHead(real.status, { 'Content-Type': type, 'Content-Length': String(full.length) });
+        res.write(full.subarray(0, Math.floor(full.length / 2)), () => req.socket.destroy());
+        return;
+      }
+    }
+  }
+
+  function makeServer(kind: ServerKind): https.Server {
+    const l = listeners[kind];
+    const server = https.createServer({ cert: cert.pem, key: cert.key }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        record(kind, req, res, body);
+        respond(kind, req, res, body).catch((e: unknown) => {
+          process.stderr.write(`[simulator] ${kind} handler error: ${e instanceof Error ? e.stack : String(e)}\n`);
+          if (!res.headersSent) {
+            const b = errorBody(kind, 500, 'Internal simulator error.');
+            writeBody(res, 500, b.type, b.text);
+          } else res.destroy();
+        });
+      });
+    });
+    server.on('connection', (s: net.Socket) => { l.sockets.add(s); s.once('close', () => l.sockets.delete(s)); });
+    server.on('tlsClientError', () => undefined); // clients rejecting our certificate is expected in cert tests
+    return server;
+  }
+
+  async function listen(kind: ServerKind): Promise<void> {
+    const l = listeners[kind];
+    if (l.server) return;
+    const server = makeServer(kind);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(l.port, host, () => { server.off('error', reject); resolve(); });
+    });
+    l.server = server;
+    l.port = (server.address() as net.AddressInfo).port;
+  }
+
+  async function unlisten(kind: ServerKind): Promise<void> {
+    const l = listeners[kind];
+    const server = l.server;
+    if (!server) return;
+    l.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of l.sockets) s.destroy();
+    l.sockets.clear();
+    await closed;
+  }
+
+  const start = async (): Promise<void> => {
+    await listen('vb365');
+    try { await listen('em'); } catch (e) { await unlisten('vb365'); throw e; }
+  };
+  const stop = async (): Promise<void> => { await Promise.all([unlisten('vb365'), unlisten('em')]); };
+  await start();
+
+  const sim: SimulatorExt = {
+    get vb365() { return { url: urlOf('vb365'), port: listeners.vb365.port }; },
+    get em() { return { url: urlOf('em'), port: listeners.em.port }; },
+    get certificate() { return { pem: cert.pem, fingerprint256: cert.fingerprint256, subject: cert.subject, validTo: cert.validTo }; },
+    get caPem() { return cert.caPem; },
+    get testCaPem() { return cert.issuerPem; },
+    credentials: { username: opts.vb365?.username ?? 'LAB\\administrator', password: opts.vb365?.password ?? 'Veeam123!' },
+    stats,
+    resetStats() { stats.requests = 0; stats.posts = {}; stats.totalPosts = 0; stats.log = []; },
+    addFault(rule) { faults.push({ ...rule }); },
+    clearFaults() { faults.length = 0; },
+    setLatency(ms) { latencyMs = ms; },
+    expireTokens() { vb365.expireTokens(); em.expireTokens(); },
+    expireRefreshTokens() { vb365.expireRefreshTokens(); em.expireRefreshTokens?.(); },
+    stop, start,
+    async rotateCertificate(mode?: CertMode) {
+      cert = generateCertificate(mode ?? cert.mode);
+      for (const l of Object.values(listeners)) l.server?.setSecureContext({ cert: cert.pem, key: cert.key });
+    },
+    vb365Data: {
+      repositories: () => vb365.data.repositories.map((r) => ({ id: r.id, name: r.name })),
+      jobs: () => vb365.data.jobs.map((j) => ({ id: j.id, name: j.name })),
+      deleteJobSession: (id) => vb365.runners.deleteSession(id.toLowerCase()),
+      stallSync: (id) => vb365.runners.stallSync(id.toLowerCase()),
+    },
+    close: stop,
+  };
+  return sim;
+}
