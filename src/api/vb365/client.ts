@@ -1,0 +1,232 @@
+// The VB365 REST client: version detection, bearer auth, version-specific paths and
+// envelopes, and the actions (sync, start). Returns normalized entities plus raw payloads.
+import { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition } from '../model';
+import { VeeamError } from '../errors';
+import { HttpResponse, Method, Transport } from '../http/transport';
+import { htmlError, parseJson } from '../http/body';
+import { Vb365Auth } from './auth';
+import * as N from './normalize';
+import { toXml } from './xml';
+
+type Obj = Record<string, unknown>;
+const VERSIONS = [8, 7, 6, 5, 4];
+/** Pages fetched at most when a list is read in full (organizations, repositories, jobs). */
+const MAX_PAGES = 50;
+
+export class Vb365Client implements ServerClient {
+  private readonly transport: Transport;
+  private readonly auth: Vb365Auth;
+  private versionP?: Promise<number>;
+  private readonly repoNames = new Map<string, string>();
+
+  constructor(readonly definition: ServerDefinition, private readonly deps: ClientDeps) {
+    this.transport = new Transport({
+      baseUrl: definition.url, trustedFingerprint: definition.trustedCertificate, caPem: deps.caPem,
+      timeoutMs: deps.http.timeoutMs, connectTimeoutMs: deps.http.connectTimeoutMs, log: deps.log,
+    });
+    this.auth = new Vb365Auth(this.transport, definition.username, deps.credentials, () => this.version());
+  }
+
+  /** The API version: pinned in the definition, else the newest the server answers. */
+  version(signal?: AbortSignal): Promise<number> {
+    if (!this.versionP) {
+      this.versionP = this.detect(signal).catch((e) => { this.versionP = undefined; throw e; });
+    }
+    return this.versionP;
+  }
+
+  private async detect(signal?: AbortSignal): Promise<number> {
+    const pinned = /^v?(\d+)$/i.exec(this.definition.apiVersion ?? '');
+    if (pinned) { return Number(pinned[1]); }
+    for (const v of VERSIONS) {
+      const res = await this.transport.request({ method: 'GET', path: `/v${v}/ServiceInstance`, signal, headers: { accept: 'application/json' } });
+      if (res.status === 200 || res.status === 401 || res.status === 403) { return v; }
+      if (res.status !== 404) { throw this.httpError(res, `/v${v}/ServiceInstance`); }
+    }
+    throw new VeeamError('config', 'This server answers none of the VB365 REST API versions v4–v8. Is the URL right (https://host:4443)?');
+  }
+
+  private async call(method: Method, path: string, signal?: AbortSignal, body?: string): Promise<HttpResponse> {
+    const headers = (token: string): Record<string, string> => ({
+      authorization: `Bearer ${token}`, accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    });
+    const token = await this.auth.bearer(signal);
+    const res = await this.transport.request({ method, path, signal, body, headers: headers(token) });
+    if (res.status !== 401) { return res; }
+    // The token was rejected: renew once. A POST is not re-sent (it is never sent twice).
+    const stale = this.auth.current();
+    const fresh = await this.auth.renew(stale?.access === token ? stale : undefined, signal);
+    if (method !== 'GET') {
+      throw new VeeamError('auth', 'The server rejected the session; nothing was started. The session has been renewed: try again.', { status: 401, path });
+    }
+    const again = await this.transport.request({ method, path, signal, body, headers: headers(fresh.access) });
+    if (again.status === 401) {
+      throw new VeeamError('auth', `The server rejected the credentials of ${this.definition.username}.`, { status: 401, path });
+    }
+    return again;
+  }
+
+  private async json(path: string, signal?: AbortSignal): Promise<unknown> {
+    const res = await this.call('GET', path, signal);
+    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    return parseJson(res, path);
+  }
+
+  httpError(res: HttpResponse, path: string): VeeamError {
+    const html = htmlError(res, path);
+    if (html) { return html; }
+    let serverMessage: string | undefined; let errorCode: string | undefined;
+    try {
+      const b = JSON.parse(res.text.replace(/^\uFEFF/, '')) as Obj;
+      serverMessage = typeof b.message === 'string' ? b.message : undefined;
+      errorCode = typeof b.errorCode === 'string' ? b.errorCode : undefined;
+    } catch { /* not JSON */ }
+    const what = res.status === 403 ? 'Access denied' : res.status === 404 ? 'Not found' : `HTTP ${res.status}`;
+    return new VeeamError('http', serverMessage ? `${serverMessage} (${what})` : `${what} for ${path}`,
+      { status: res.status, serverMessage, errorCode, path, retryAfterSeconds: Number(res.headers['retry-after']) || undefined });
+  }
+
+  /** One page of a collection that is a bare array in some versions and a paged envelope in others. */
+  private async page(path: string, offset: number, limit: number, setId: string | undefined, signal?: AbortSignal):
+    Promise<{ items: Obj[]; next?: { offset: number; setId?: string } }> {
+    const sep = path.includes('?') ? '&' : '?';
+    const q = `${sep}offset=${offset}&limit=${limit}${setId ? `&setId=${encodeURIComponent(setId)}` : ''}`;
+    const body = await this.json(path + q, signal);
+    if (Array.isArray(body)) { return { items: body as Obj[] }; }
+    if (!body || typeof body !== 'object' || !Array.isArray((body as Obj).results)) {
+      throw new VeeamError('malformed', `Unexpected answer from ${path}: neither a list nor a page of results.`, { path });
+    }
+    const b = body as Obj & { results: Obj[] };
+    const links = (b._links ?? {}) as Obj;
+    const more = !!links.next || b.results.length >= limit;
+    return {
+      items: b.results,
+      next: more && b.results.length > 0 ? { offset: offset + b.results.length, setId: typeof b.setId === 'string' ? b.setId : undefined } : undefined,
+    };
+  }
+
+  private async all(path: string, signal?: AbortSignal): Promise<Obj[]> {
+    const out: Obj[] = [];
+    let cursor: { offset: number; setId?: string } | undefined = { offset: 0 };
+    for (let i = 0; cursor && i < MAX_PAGES; i++) {
+      const p = await this.page(path, cursor.offset, 500, cursor.setId, signal);
+      out.push(...p.items);
+      cursor = p.next;
+    }
+    return out;
+  }
+
+  async children(parent: Entity | undefined, cursor: string | undefined, signal?: AbortSignal): Promise<Page> {
+    const v = await this.version(signal);
+    if (!parent) {
+      await this.auth.bearer(signal); // surface authentication problems on the server node
+      return { items: [N.folder('orgs', 'Organizations'), N.folder('repos', 'Repositories'), N.folder('jobs', 'Jobs')] };
+    }
+    switch (parent.type) {
+      case 'folder':
+        if (parent.ref.folder === 'orgs') { return { items: (await this.all(`/v${v}/Organizations`, signal)).map(N.organization) }; }
+        if (parent.ref.folder === 'repos') {
+          const repos = (await this.all(`/v${v}/BackupRepositories`, signal)).map(N.repository);
+          for (const r of repos) { this.repoNames.set(r.id!, r.name); }
+          return { items: repos };
+        }
+        if (parent.ref.folder === 'jobs') { return { items: (await this.all(`/v${v}/Jobs`, signal)).map(N.job) }; }
+        return { items: [] };
+      case 'job': return this.jobSessions(v, parent, cursor, signal);
+      case 'repository': {
+        const list = await this.json(`/v${v}/RepositorySynchronizeSessions`, signal);
+        const arr = (Array.isArray(list) ? list : ((list as Obj)?.results as Obj[] | undefined) ?? []) as Obj[];
+        return { items: arr.filter((s) => s.repositoryId === parent.id).map((s) => N.syncSession(s, parent.name)) };
+      }
+      default: return { items: [] };
+    }
+  }
+
+  private async jobSessions(v: number, job: Entity, cursor: string | undefined, signal?: AbortSignal): Promise<Page> {
+    const c = cursor ? (JSON.parse(cursor) as { offset: number; setId?: string }) : { offset: 0 };
+    const path = v >= 7 ? `/v${v}/JobSessions?jobId=${encodeURIComponent(job.id!)}` : `/v${v}/Jobs/${encodeURIComponent(job.id!)}/JobSessions`;
+    const p = await this.page(path, c.offset, this.deps.http.pageSize, c.setId, signal);
+    const now = Date.now();
+    const items = p.items.map((s) => N.jobSession(s, now));
+    return { items, next: p.next ? JSON.stringify(p.next) : undefined };
+  }
+
+  private selfPath(v: number, e: Entity): string {
+    const id = encodeURIComponent(e.id ?? '');
+    switch (e.type) {
+      case 'organization': return `/v${v}/Organizations/${id}`;
+      case 'repository': return `/v${v}/BackupRepositories/${id}`;
+      case 'job': return `/v${v}/Jobs/${id}`;
+      case 'jobSession': return `/v${v}/JobSessions/${id}`;
+      case 'syncSession': return `/v${v}/RepositorySynchronizeSessions/${id}`;
+      default: throw new VeeamError('config', `${e.name} has no document of its own.`);
+    }
+  }
+
+  async refresh(e: Entity, signal?: AbortSignal): Promise<Entity> {
+    const v = await this.version(signal);
+    const body = await this.json(this.selfPath(v, e), signal) as Obj;
+    return this.normalize(e, body);
+  }
+
+  private normalize(e: Entity, body: Obj): Entity {
+    switch (e.type) {
+      case 'organization': return N.organization(body);
+      case 'repository': return N.repository(body);
+      case 'job': return N.job(body);
+      case 'jobSession': return N.jobSession(body);
+      case 'syncSession': return N.syncSession(body, e.ref.repositoryName || undefined);
+      default: return e;
+    }
+  }
+
+  async document(e: Entity, format: 'json' | 'xml', signal?: AbortSignal): Promise<RawDocument> {
+    const v = await this.version(signal);
+    const path = this.selfPath(v, e);
+    const res = await this.call('GET', path, signal);
+    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    if (format === 'json') { return { contentType: 'json', text: res.text }; }
+    return { contentType: 'xml', text: toXml(parseJson(res, path), e.type) };
+  }
+
+  async sync(repo: Entity, signal?: AbortSignal): Promise<Entity> {
+    const v = await this.version(signal);
+    const id = encodeURIComponent(repo.id!);
+    const path = v >= 6 ? `/v${v}/BackupRepositories/${id}/Sync` : `/v${v}/BackupRepositories/${id}/action`;
+    const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ sync: null }));
+    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    const body = res.text.trim() ? parseJson<Obj>(res, path) : {};
+    if (body && typeof body.id === 'string') { return N.syncSession(body, repo.name); }
+    // v4 documents no id in the answer: find the running session of this repository.
+    const list = await this.json(`/v${v}/RepositorySynchronizeSessions`, signal);
+    const running = (Array.isArray(list) ? list as Obj[] : []).find((s) => s.repositoryId === repo.id && s.state === 'Synchronizing');
+    if (!running) { throw new VeeamError('malformed', `The sync of ${repo.name} was accepted but no running sync session was found.`); }
+    return N.syncSession(running, repo.name);
+  }
+
+  async startJob(job: Entity, signal?: AbortSignal, onStatus?: (m: string) => void): Promise<Entity> {
+    const v = await this.version(signal);
+    const id = encodeURIComponent(job.id!);
+    const path = v >= 6 ? `/v${v}/Jobs/${id}/start` : `/v${v}/Jobs/${id}/action`;
+    const startedAfter = Date.now() - 60_000;
+    const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ start: null }));
+    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    onStatus?.(`Job "${job.name}" started.`);
+    if (res.status === 200 && res.text.trim()) {
+      const b = parseJson<Obj>(res, path);
+      if (typeof b.id === 'string') { return N.jobSession(b); }
+    }
+    // v4–v7 answer without the session: the newest session of the job is the one just started.
+    const first = await this.jobSessions(v, job, undefined, signal);
+    const s = first.items.find((e) => e.status === 'running') ??
+      first.items.find((e) => Date.parse(e.startedAt ?? '') >= startedAfter);
+    if (!s) { throw new VeeamError('malformed', `Job "${job.name}" was started but its session was not found yet.`); }
+    return s;
+  }
+
+  async dispose(): Promise<void> {
+    await this.auth.logout();
+    this.transport.dispose();
+  }
+}
