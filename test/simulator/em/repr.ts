@@ -26,6 +26,10 @@ export function list(items: XNode[], nested = false): XList { return { list: tru
 function isList(v: unknown): v is XList { return typeof v === 'object' && v !== null && (v as XList).list === true; }
 function isNode(v: unknown): v is XNode { return typeof v === 'object' && v !== null && typeof (v as XNode).tag === 'string'; }
 
+export function escText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -54,10 +58,10 @@ function nodeXml(n: XNode, root: boolean): string {
     } else if (v === null || v === '') {
       inner += `<${name}/>`;
     } else {
-      inner += `<${name}>${esc(String(v))}</${name}>`;
+      inner += `<${name}>${escText(String(v))}</${name}>`;
     }
   }
-  if (n.text !== undefined) { inner += esc(n.text); }
+  if (n.text !== undefined) { inner += escText(n.text); }
   return inner ? `<${n.tag}${ns}${attrText(n.attrs)}>${inner}</${n.tag}>` : `<${n.tag}${ns}${attrText(n.attrs)}/>`;
 }
 
