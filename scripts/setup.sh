@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Idempotent install of everything the test tiers need on a fresh Debian 12 machine:
+#   - Debian packages: libkrb5-dev (VS Code's native kerberos module), chromium
+#     (drives the web workbench), libxml2-utils (xmllint), openssl;
+#   - the VS Code harness: Node 24 + code-server from the npm registry, in
+#     .vscode-harness/ (scripts/vscode/install-code-server.sh).
+# Quiet on success (one line), loud on failure (the captured log is printed).
+# Usage: scripts/setup.sh [harness-dir]      Env: SETUP_VERBOSE=1 to stream output.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+H=${1:-$ROOT/.vscode-harness}
+LOG=$(mktemp -t veeam-setup.XXXXXX.log)
+t0=$SECONDS
+
+fail() {
+  echo "setup: FAILED ($1); log follows" >&2
+  cat "$LOG" >&2
+  exit 1
+}
+run() { # run a step quietly, keeping its output for the failure report
+  if [[ ${SETUP_VERBOSE:-} == 1 ]]; then "$@" 2>&1 | tee -a "$LOG"; return "${PIPESTATUS[0]}"; fi
+  "$@" >>"$LOG" 2>&1
+}
+
+# 1. apt packages (apt-get update only when something is missing).
+need=()
+for p in libkrb5-dev chromium libxml2-utils openssl; do
+  dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || need+=("$p")
+done
+if ((${#need[@]})); then
+  SUDO=(); [[ $(id -u) == 0 ]] || SUDO=(sudo -n)
+  # Another apt/dpkg may hold the lock (e.g. unattended upgrades): wait for it.
+  export DEBIAN_FRONTEND=noninteractive
+  run "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq || fail "apt-get update"
+  run "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" \
+    || fail "apt-get install ${need[*]}"
+fi
+[[ -x /usr/bin/chromium ]] || fail "/usr/bin/chromium missing after install"
+
+# 2. The VS Code harness (skips itself when its stamp file exists).
+run bash "$ROOT/scripts/vscode/install-code-server.sh" "$H" || fail "code-server harness install"
+
+echo "setup: ok (apt: ${need[*]:-nothing to install}; harness in ${H#"$ROOT"/}; $((SECONDS - t0))s)"
+rm -f "$LOG"
