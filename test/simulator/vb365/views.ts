@@ -21,6 +21,7 @@ export function orgView(c: ViewCtx, o: Organization): Json {
     firstBackuptime: iso(o.firstBackuptime), lastBackuptime: last ? iso(last.creationTime) : null,
     isExchangeOnline: o.isExchangeOnline, isSharePointOnline: o.isSharePointOnline, isTeamsOnline: o.isTeamsOnline,
     isTeamsChatsOnline: o.isTeamsChatsOnline,
+    ...(c.v >= 7 ? { description: `${o.officeName} Microsoft 365 tenant` } : {}),
     _links: {
       self: href(c, `Organizations/${o.id}`), jobs: href(c, c.v >= 8 ? `Jobs?organizationId=${o.id}` : `Organizations/${o.id}/Jobs`),
     },
@@ -29,7 +30,7 @@ export function orgView(c: ViewCtx, o: Organization): Json {
 
 export function repoView(c: ViewCtx, r: Repository): Json {
   const base: Json = {
-    id: r.id, name: r.name, path: r.path, capacityBytes: r.capacityBytes, freeSpaceBytes: r.freeSpaceBytes, proxyId: r.proxyId,
+    id: r.id, name: r.name, description: '', path: r.path, capacityBytes: r.capacityBytes, freeSpaceBytes: r.freeSpaceBytes, proxyId: r.proxyId,
     isLongTerm: r.isLongTerm, isOutOfSync: r.isOutOfSync, retentionType: r.retentionType, retentionPeriodType: r.retentionPeriodType,
     ...(r.dailyRetentionPeriod !== undefined ? { dailyRetentionPeriod: r.dailyRetentionPeriod } : { yearlyRetentionPeriod: r.yearlyRetentionPeriod }),
     retentionFrequencyType: 'Daily', dailyTime: '00:00:00', dailyType: 'Everyday', encryptionKeyId: null,
@@ -59,7 +60,7 @@ export function jobView(c: ViewCtx, j: Job): Json {
   const [hh] = j.dailyTime.split(':').map(Number);
   const next = Math.ceil((c.now - hh * 3_600_000) / day) * day + hh * 3_600_000;
   const out: Json = {
-    id: j.id, name: j.name, backupType: j.backupType, repositoryId: j.repositoryId,
+    id: j.id, name: j.name, description: '', backupType: j.backupType, repositoryId: j.repositoryId,
     lastRun: newest ? iso(newest.creationTime) : null, nextRun: j.isEnabled ? iso(next) : null,
     isEnabled: j.isEnabled, lastStatus: newestState?.status ?? null,
     schedulePolicy: j.scheduleType === 'Daily'
