@@ -20,6 +20,8 @@ const result = await esbuild.build({
   // axios ships a browser and a node build; the extension host is Node.
   mainFields: ['module', 'main'],
   conditions: ['node'],
+  // form-data drags in mime-db (130 KB); axios needs it only for multipart bodies, never sent here.
+  alias: { 'form-data': './build/form-data-shim.cjs' },
 });
 if (process.argv.includes('--metafile')) {
   console.log(await esbuild.analyzeMetafile(result.metafile));

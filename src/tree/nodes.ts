@@ -35,6 +35,8 @@ export class EntityNode {
   readonly kind = 'entity';
   /** Set while a sync of this repository (or a run of this job) is being watched. */
   activity?: string;
+  /** The active session filter of a sessions folder, e.g. 'Filtered: Failed, last 24 h'. */
+  filterText?: string;
   constructor(public server: LoadedServer, public entity: Entity, readonly parent: ServerNode | EntityNode) {}
   get id(): string { return `srv:${this.server.key}/${this.entity.key}`; }
 
@@ -42,10 +44,10 @@ export class EntityNode {
     const e = this.entity;
     const t = new vscode.TreeItem(e.name, e.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     t.id = this.id;
-    t.description = this.activity ?? e.description;
+    t.description = this.activity ?? this.filterText ?? e.description;
     t.iconPath = this.activity ? new vscode.ThemeIcon('sync~spin') : icon(e);
     t.tooltip = tooltip(e);
-    t.contextValue = ['veeamEntity', e.type, ...e.actions, `status-${e.status ?? 'none'}`].join(';');
+    t.contextValue = ['veeamEntity', e.type, ...e.actions, `status-${e.status ?? 'none'}`, ...(this.filterText ? ['filtered'] : [])].join(';');
     if (e.type !== 'folder' && !e.hasChildren && e.actions.includes('openJson')) {
       // A click on a leaf opens its document; expanding is not possible anyway.
       t.command = { command: 'veeam.openJson', title: 'Open as JSON', arguments: [this] };

@@ -1,0 +1,6 @@
+import type { Command } from './context';
+
+export const showLog: Command = {
+  id: 'veeam.showLog',
+  run(ctx) { ctx.log.channel.show(true); },
+};
