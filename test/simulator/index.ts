@@ -32,8 +32,8 @@ function loadEm(opts: EmOptions, ctx: AppContext): ServerApp {
     const mod = require(path.join(__dirname, 'em', 'index')) as { createEmApp?: EmFactory };
     if (typeof mod.createEmApp === 'function') return mod.createEmApp(opts, ctx);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code !== 'MODULE_NOT_FOUND') process.stderr.write(`[simulator] EM app failed to load: ${String(e)}\n`);
+    const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' && String(e).includes(path.join(__dirname, 'em', 'index'));
+    if (!missing) process.stderr.write(`[simulator] EM app failed to load: ${String(e)}\n`);
   }
   return {
     handle: (_req, res) => {
