@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# `npm test`: everything, as CI runs it (after `npm ci`, also on re-runs).
+#   setup   scripts/setup.sh (apt packages + VS Code harness: Node 24 + code-server)
+#   build   lint, compile (tsc, type-checks everything), package (esbuild + vsce → dist/veeam-explorer.vsix)
+#   tier 1  API tests against the simulator: node --test out/test/api/ (machine's Node)
+#   tier 2  integration tests (mocha) inside code-server's real extension host (smoke driver on)
+#   tier 3  UI end-to-end test of the installed .vsix (playwright-core + chromium, no smoke driver)
+# A failing step does not stop the others. Prints per-tier counts and a final line
+# `N passed, N failed` (sums); exits 1 if anything failed or a tier did not run.
+# Logs: test-results/*.log.   Env: SKIP_SETUP=1, TIERS="1 2 3" (subset, for local loops).
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+RES=$ROOT/test-results
+H=$ROOT/.vscode-harness
+mkdir -p "$RES"
+TIERS=${TIERS:-1 2 3}
+T_START=$SECONDS
+
+declare -A PASS FAIL NOTE SECS
+ORDER=()
+problems=()
+record() { # name passed failed note seconds
+  ORDER+=("$1"); PASS[$1]=$2; FAIL[$1]=$3; NOTE[$1]=$4; SECS[$1]=$5
+}
+free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+# Parse "<prefix>N passed, N failed" from a log (last occurrence).
+counts() { grep -E "^$1[0-9]+ passed, [0-9]+ failed" "$2" 2>/dev/null | tail -1 | sed -E "s/^$1([0-9]+) passed, ([0-9]+) failed.*/\1 \2/"; }
+stop_all() { bash "$ROOT/scripts/vscode/stop-code-server.sh" "$H/run" "$H/demo"; }
+trap stop_all EXIT
+trap 'echo "interrupted"; exit 130' INT TERM
+banner() { echo; echo "==== $* ($(date +%H:%M:%S))"; }
+
+# ------------------------------------------------------------------ setup
+harness_ok=0; setup_fail=0
+if [[ ${SKIP_SETUP:-} == 1 ]]; then
+  ls "$H"/.installed-* >/dev/null 2>&1 && harness_ok=1
+else
+  banner "setup"
+  t=$SECONDS
+  if bash "$ROOT/scripts/setup.sh" "$H" 2>&1 | tee "$RES/setup.log"; [[ ${PIPESTATUS[0]} == 0 ]]; then
+    harness_ok=1
+  else
+    problems+=("setup failed (test-results/setup.log)"); setup_fail=1
+  fi
+  SECS[setup]=$((SECONDS - t))
+fi
+
+# ------------------------------------------------------------------ build
+build_step() { # name command...
+  local name=$1; shift
+  local t=$SECONDS
+  banner "$name"
+  if "$@" > "$RES/$name.log" 2>&1; then
+    echo "$name: ok ($((SECONDS - t))s)"; return 0
+  fi
+  cat "$RES/$name.log"
+  echo "$name: FAILED ($((SECONDS - t))s)"
+  problems+=("$name failed (test-results/$name.log)")
+  return 1
+}
+build_fail=0
+linted=0
+build_step lint npm run -s lint && linted=1 || build_fail=$((build_fail + 1))
+compiled=0; packaged=0
+build_step compile npm run -s compile && compiled=1 || build_fail=$((build_fail + 1))
+rm -f dist/veeam-explorer.vsix
+build_step package npm run -s package && [[ -f dist/veeam-explorer.vsix ]] && packaged=1 || build_fail=$((build_fail + 1))
+
+# ------------------------------------------------------------------ tier 1
+if [[ " $TIERS " == *" 1 "* ]]; then
+  banner "tier 1: API tests (node --test, $(node -v))"
+  t=$SECONDS
+  if ((compiled)) && [[ -d out/test/api ]]; then
+    rm -f "$RES/tier1-api.tap"
+    timeout --kill-after=10 1200 node --test --test-concurrency=1 \
+      --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$RES/tier1-api.tap" \
+      out/test/api/ > "$RES/tier1-api.log" 2>&1
+    rc=$?
+    tail -n 40 "$RES/tier1-api.log"
+    p=$(grep -E '^# pass [0-9]+' "$RES/tier1-api.tap" | tail -1 | awk '{print $3}')
+    f=$(grep -E '^# fail [0-9]+' "$RES/tier1-api.tap" | tail -1 | awk '{print $3}')
+    if [[ -z $p || -z $f ]]; then
+      record "tier 1 (API)" 0 1 "no summary (exit $rc)" $((SECONDS - t))
+    else
+      ((rc != 0 && f == 0)) && f=1
+      record "tier 1 (API)" "$p" "$f" "exit $rc" $((SECONDS - t))
+    fi
+  else
+    record "tier 1 (API)" 0 1 "did not run: $( ((compiled)) && echo 'no out/test/api' || echo 'compile failed')" 0
+  fi
+fi
+
+# ------------------------------------------------------------------ tier 2
+if [[ " $TIERS " == *" 2 "* ]]; then
+  banner "tier 2: integration tests in code-server's extension host"
+  t=$SECONDS
+  if ((harness_ok && compiled)) && [[ -f out/test/integration/suite/index.js ]]; then
+    stop_all
+    rm -rf "$H/run"; mkdir -p "$H/run/ws"
+    port=$(free_port)
+    if SMOKE_DRIVER=1 bash scripts/vscode/start-code-server.sh "$H" "$port" "$H/run/ws" > "$RES/tier2-start.log" 2>&1; then
+      VEEAM_TEST_RESULT_FILE="$RES/tier2-integration.json" timeout --kill-after=10 900 \
+        node test/integration/run-in-code-server.mjs "http://127.0.0.1:$port" "$H/run/ws" 2>&1 | tee "$RES/tier2-integration.log"
+      p=; f=; read -r p f < <(counts 'integration: ' "$RES/tier2-integration.log")
+      [[ -n ${p:-} ]] && record "tier 2 (integration)" "$p" "$f" "" $((SECONDS - t)) \
+        || record "tier 2 (integration)" 0 1 "runner printed no summary" $((SECONDS - t))
+    else
+      cat "$RES/tier2-start.log"
+      record "tier 2 (integration)" 0 1 "did not run: code-server did not start" $((SECONDS - t))
+    fi
+    cp -f "$H/run/cs.log" "$RES/tier2-code-server.log" 2>/dev/null
+    stop_all
+  else
+    record "tier 2 (integration)" 0 1 "did not run: $( ((harness_ok)) || echo 'no harness; ')$( ((compiled)) || echo 'compile failed')" 0
+  fi
+fi
+
+# ------------------------------------------------------------------ tier 3
+if [[ " $TIERS " == *" 3 "* ]]; then
+  banner "tier 3: UI end-to-end test of the installed .vsix"
+  t=$SECONDS
+  if ((harness_ok && packaged && compiled)); then
+    stop_all
+    rm -rf "$H/run"; mkdir -p "$H/run/ws"   # fresh user data and extensions
+    port=$(free_port)
+    if bash scripts/vscode/install-extension.sh "$H" dist/veeam-explorer.vsix > "$RES/tier3-install.log" 2>&1 \
+      && SMOKE_DRIVER=0 bash scripts/vscode/start-code-server.sh "$H" "$port" "$H/run/ws" > "$RES/tier3-start.log" 2>&1; then
+      timeout --kill-after=10 900 node test/e2e/ui.mjs "http://127.0.0.1:$port" "$H/run/ws" 2>&1 | tee "$RES/tier3-e2e.log"
+      p=; f=; read -r p f < <(counts 'e2e: ' "$RES/tier3-e2e.log")
+      [[ -n ${p:-} ]] && record "tier 3 (e2e UI)" "$p" "$f" "$(grep -E '^e2e skipped' "$RES/tier3-e2e.log" | tail -1)" $((SECONDS - t)) \
+        || record "tier 3 (e2e UI)" 0 1 "ui.mjs printed no summary" $((SECONDS - t))
+    else
+      cat "$RES/tier3-install.log" "$RES/tier3-start.log" 2>/dev/null
+      record "tier 3 (e2e UI)" 0 1 "did not run: .vsix install or code-server start failed" $((SECONDS - t))
+    fi
+    cp -f "$H/run/cs.log" "$RES/tier3-code-server.log" 2>/dev/null
+    stop_all
+  else
+    record "tier 3 (e2e UI)" 0 1 "did not run: $( ((harness_ok)) || echo 'no harness; ')$( ((packaged)) || echo 'package failed')" 0
+  fi
+fi
+
+# ------------------------------------------------------------------ summary
+banner "summary"
+tp=0; tf=$((build_fail + setup_fail))
+((setup_fail)) && printf '%-22s %s\n' "setup:" "FAILED (counted as 1 failed)"
+printf '%-22s lint %s, compile %s, package %s%s\n' "build:" \
+  "$( ((linted)) && echo ok || echo FAILED)" \
+  "$( ((compiled)) && echo ok || echo FAILED)" "$( ((packaged)) && echo ok || echo FAILED)" \
+  "$( ((build_fail)) && echo "  ($build_fail failed, counted)")"
+for n in "${ORDER[@]}"; do
+  printf '%-22s %4s passed, %s failed  %5ss  %s\n' "$n:" "${PASS[$n]}" "${FAIL[$n]}" "${SECS[$n]}" "${NOTE[$n]}"
+  tp=$((tp + PASS[$n])); tf=$((tf + FAIL[$n]))
+done
+for pr in "${problems[@]}"; do echo "problem: $pr"; done
+echo "total time: $((SECONDS - T_START))s (setup ${SECS[setup]:-0}s); logs in test-results/"
+echo "$tp passed, $tf failed"
+((tf == 0 && ${#problems[@]} == 0)) || exit 1
+exit 0
