@@ -49,7 +49,8 @@ export class Transport {
   constructor(private readonly opts: TransportOptions) {
     const u = new URL(opts.baseUrl);
     this.origin = u.origin;
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: 8 });
+    // No TLS session resumption: a resumed session carries no peer certificate to check the pin against.
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: 8, maxCachedSessions: 0 });
     this.axios = axios.create({
       baseURL: this.origin,
       adapter: 'http',

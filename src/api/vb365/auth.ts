@@ -36,7 +36,7 @@ export class Vb365Auth {
    * Renew after `stale` was rejected. Concurrent callers share one renewal; a caller whose
    * token was already replaced gets the new one without another round trip.
    */
-  async renew(stale: Token | undefined = this.token, signal?: AbortSignal): Promise<Token> {
+  async renew(stale: Token | undefined, signal?: AbortSignal): Promise<Token> {
     if (this.token && this.token !== stale && this.token.expiresAt - this.token.margin > Date.now()) { return this.token; }
     if (!this.inflight) {
       this.inflight = this.obtain(stale, signal).finally(() => { this.inflight = undefined; });

@@ -1,0 +1,43 @@
+// Shared by the API tests: a client for a simulator server with the deps the extension would give it.
+import { ClientDeps, RequestLogEntry, ServerDefinition } from '../../src/api/model';
+import { kindOf } from '../../src/api/kinds';
+import type { ServerClient } from '../../src/api/model';
+import type { SimulatorExt } from '../simulator';
+
+export interface TestClient {
+  client: ServerClient;
+  log: RequestLogEntry[];
+  setPassword(p: string | undefined): void;
+}
+
+export function makeClient(
+  sim: SimulatorExt, kind: 'vb365' | 'em', def: Partial<ServerDefinition> = {}, http: Partial<ClientDeps['http']> = {}, caPem?: string,
+): TestClient {
+  let password: string | undefined = sim.credentials.password;
+  const log: RequestLogEntry[] = [];
+  const full: ServerDefinition = {
+    name: `${kind} sim`, kind, url: kind === 'vb365' ? sim.vb365.url : sim.em.url, username: sim.credentials.username,
+    trustedCertificate: sim.certificate.fingerprint256, ...def,
+  };
+  const client = kindOf(kind)!.createClient(full, {
+    credentials: { password: async () => password },
+    log: (e) => log.push(e),
+    http: { timeoutMs: 5000, connectTimeoutMs: 2000, pageSize: 50, ...http },
+    caPem,
+  });
+  return { client, log, setPassword: (p) => { password = p; } };
+}
+
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15000, stepMs = 200): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) { return v; }
+    if (Date.now() > end) { throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(v).slice(0, 300)})`); }
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+export function postsTo(sim: SimulatorExt, re: RegExp): number {
+  return Object.entries(sim.stats.posts).filter(([p]) => re.test(p)).reduce((a, [, n]) => a + n, 0);
+}
