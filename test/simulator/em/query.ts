@@ -188,13 +188,28 @@ export function compileFilter(node: FilterNode, type: Rec['t']): Predicate {
   };
 }
 
-/** A comparator for sortAsc/sortDesc=Field. */
-export function comparator(type: Rec['t'], field: string, desc: boolean, now: number): (a: Rec, b: Rec) => number {
+/** Sort by sortAsc/sortDesc=Field (keys computed once per record). */
+export function sortRecs(recs: Rec[], type: Rec['t'], field: string, desc: boolean, now: number): Rec[] {
   const [kind, get] = getter(type, field);
-  const key = (r: Rec) => { const v = get(r, now); return kind === 'result' ? RESULTS.indexOf(String(v).toLowerCase()) : v ?? ''; };
-  return (a, b) => {
-    const x = key(a), y = key(b);
-    const c = typeof x === 'string' && typeof y === 'string' ? x.localeCompare(y) : x < y ? -1 : x > y ? 1 : 0;
-    return desc ? -c : c;
+  const key = (r: Rec): string | number => {
+    const v = get(r, now);
+    if (kind === 'result') { return RESULTS.indexOf(String(v).toLowerCase()); }
+    if (typeof v === 'boolean') { return v ? 1 : 0; }
+    return typeof v === 'string' ? v.toLowerCase() : v ?? -Infinity;
   };
+  const keyed = recs.map((r) => ({ r, k: key(r) }));
+  keyed.sort((a, b) => {
+    const c = a.k < b.k ? -1 : a.k > b.k ? 1 : 0;
+    return desc ? -c : c;
+  });
+  return keyed.map((x) => x.r);
+}
+
+/** The value of a top-level `Field==value` condition (alone or inside the top-level AND), if any. */
+export function topLevelEquals(node: FilterNode, field: string): string | undefined {
+  const parts = 'and' in node ? node.and : [node];
+  for (const p of parts) {
+    if ('field' in p && p.op === '==' && p.field.toLowerCase() === field.toLowerCase()) { return p.value; }
+  }
+  return undefined;
 }

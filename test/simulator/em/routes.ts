@@ -1,7 +1,7 @@
 // EM resources, query service and the job-start Task flow.
 import { EmData, SessionRec } from './data';
 import { Builder, LIST_TAG, Rec } from './entities';
-import { FilterSyntaxError, comparator, compileFilter, parseFilter } from './query';
+import { FilterNode, FilterSyntaxError, compileFilter, parseFilter, sortRecs, topLevelEquals } from './query';
 import { EmHttpError, Reply } from './reply';
 import { Link, XList, XNode, list } from './repr';
 
@@ -73,6 +73,24 @@ export class Resources {
     return recs && subType ? this.collection(subType, recs, entity, now) : undefined;
   }
 
+  /** Fast path: a top-level JobSessionUid==… or JobUid==… only needs that session's tasks or that job's sessions. */
+  private narrow(type: Rec['t'], node: FilterNode, now: number): Rec[] | undefined {
+    const guid = (v: string | undefined) => v && /([0-9a-f-]{36})$/i.exec(v)?.[1];
+    if (type === 'BackupTaskSession' || type === 'ReplicaTaskSession') {
+      const id = guid(topLevelEquals(node, 'JobSessionUid'));
+      const s = id ? this.data.session(id) : undefined;
+      return id ? (s ? this.data.tasksOf(s).filter((t) => t.kind === type).map((r) => ({ t: type, r }) as Rec) : []) : undefined;
+    }
+    if (type === 'BackupJobSession' || type === 'ReplicaJobSession') {
+      const id = guid(topLevelEquals(node, 'JobUid'));
+      const j = id ? this.data.job(id) : undefined;
+      if (!id) { return undefined; }
+      return j && j.sessionKind === type
+        ? j.sessions.filter((s) => type !== 'ReplicaJobSession' || s.start >= now - 30 * DAY).map((r) => ({ t: type, r }) as Rec) : [];
+    }
+    return undefined;
+  }
+
   /** GET /api/query?type=…&format=Entities&filter=…&sortDesc=…&pageSize=…&page=… */
   query(q: URLSearchParams, now: number): Reply {
     const typeParam = q.get('type');
@@ -83,15 +101,17 @@ export class Resources {
     if (format && !['entities', 'entity', 'refs', 'references', 'reference'].includes(format)) {
       throw new EmHttpError(400, `Format "${q.get('format')}" is not supported.`);
     }
-    let recs = this.all(type, now);
+    let recs: Rec[];
     try {
       const filter = q.get('filter');
-      if (filter !== null && filter !== '') {
-        const pred = compileFilter(parseFilter(filter), type);
+      const node = filter !== null && filter !== '' ? parseFilter(filter) : undefined;
+      recs = (node && this.narrow(type, node, now)) ?? this.all(type, now);
+      if (node) {
+        const pred = compileFilter(node, type);
         recs = recs.filter((r) => pred(r, now));
       }
       const sortDesc = q.get('sortDesc'), sortAsc = q.get('sortAsc');
-      if (sortDesc || sortAsc) { recs.sort(comparator(type, (sortDesc || sortAsc)!, !!sortDesc, now)); }
+      if (sortDesc || sortAsc) { recs = sortRecs(recs, type, (sortDesc || sortAsc)!, !!sortDesc, now); }
     } catch (e) {
       if (e instanceof FilterSyntaxError) { throw new EmHttpError(400, e.message); }
       throw e;
