@@ -168,3 +168,19 @@ test('JSON: BOM, PascalCase, Links arrays, Refs and double-nested query results,
   const repo = JSON.parse((await get('/api/repositories?format=Entity', {}, true)).text.slice(1));
   assert.ok(repo.Repositories[0].Kind, 'JSON carries Kind');
 });
+
+test('logon: cookie wins over the header, 401 carries WWW-Authenticate, logoff with the SessionId → 204, then 401', async () => {
+  const bad = await fetch(`${h.url}/api/sessionMngr/?v=latest`, { method: 'POST', headers: { Authorization: 'Basic ' + Buffer.from('LAB\\administrator:nope').toString('base64') } });
+  assert.equal(bad.status, 401);
+  assert.equal(bad.headers.get('www-authenticate'), 'Basic Realm=RestSvc');
+  const r = await fetch(`${h.url}/api/sessionMngr/?v=latest`, { method: 'POST', headers: { Authorization: AUTH } });
+  const tok = r.headers.get('x-restsvcsessionid')!;
+  assert.match(r.headers.get('set-cookie')!, /^X-RestSvcSessionId=[^;]+; Path=\/api/);
+  const sid = /<SessionId>([^<]+)</.exec(await r.text())![1];
+  assert.equal((await get('/api/jobs', { headers: { 'X-RestSvcSessionId': 'bogus', Cookie: `X-RestSvcSessionId=${tok}` } })).status, 200);
+  assert.equal((await get('/api/jobs', { headers: { 'X-RestSvcSessionId': tok, Cookie: 'X-RestSvcSessionId=bogus' } })).status, 401);
+  assert.equal((await get(`/api/logonSessions/${tok}`, { method: 'DELETE', headers: { 'X-RestSvcSessionId': tok } })).status, 404, 'the token is not the SessionId');
+  assert.equal((await get(`/api/logonSessions/${sid}`, { method: 'DELETE', headers: { 'X-RestSvcSessionId': tok } })).status, 204);
+  assert.equal((await get('/api/jobs', { headers: { 'X-RestSvcSessionId': tok } })).status, 401);
+  assert.equal((await get('/api/jobs', { headers: { 'X-RestSvcSessionId': '' } })).status, 401);
+});
