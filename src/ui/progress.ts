@@ -152,9 +152,10 @@ export class WorkWatcher {
   private render(): void {
     const all = [...this.items.values()];
     if (!all.length) { this.statusItem.hide(); return; }
-    this.statusItem.text = all.length === 1
-      ? `$(sync~spin) Veeam: ${this.label(all[0])} ${progressText(all[0].node.entity)}`.trimEnd()
-      : `$(sync~spin) Veeam: ${all.length} running`;
+    // The work the user started last comes first; the rest is counted.
+    const main = [...all].reverse().find((w) => w.owner) ?? all[0];
+    this.statusItem.text = `$(sync~spin) Veeam: ${this.label(main)} ${progressText(main.node.entity)}`.trimEnd()
+      + (all.length > 1 ? ` +${all.length - 1}` : '');
     const md = new vscode.MarkdownString('**Veeam — running work**\n\n', true);
     for (const w of all) {
       md.appendMarkdown(`- ${this.label(w)} — ${w.node.entity.type === 'syncSession' ? 'sync' : 'job session'} ${progressText(w.node.entity) || 'running'} (${w.node.server.def.name})${w.note ? ` _${w.note}_` : ''}\n`);
