@@ -9,9 +9,15 @@ const HOUR = 3_600_000;
 
 export const filterSessions: Command = {
   id: 'veeam.filterSessions',
-  async run(ctx, arg) {
+  async run(ctx, arg, preset) {
     const node = arg instanceof EntityNode && arg.entity.actions.includes('filter') ? arg : undefined;
     if (!node) { void vscode.window.showInformationMessage('Veeam: Choose "Filter Sessions…" on a sessions folder in the Veeam view.'); return; }
+    if (preset && typeof preset === 'object') {
+      // A filter given by a caller (keybinding, another extension, tests) skips the questions.
+      await ctx.filters.set(node.id, preset as SessionFilter);
+      ctx.tree.refresh(node);
+      return preset;
+    }
     const current = ctx.filters.get(node.id) ?? {};
     const result = await vscode.window.showQuickPick(
       [{ label: 'Any result', v: undefined }, { label: 'Success', v: 'Success' }, { label: 'Warning', v: 'Warning' }, { label: 'Failed', v: 'Failed' }] as const,

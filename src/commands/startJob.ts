@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { VeeamError } from '../api/errors';
 import { Entity } from '../api/model';
+import { EntityNode } from '../tree/nodes';
 import { pickEntity } from './pick';
 import { watchWithProgress } from './watchProgress';
 import type { Command } from './context';
@@ -21,7 +22,7 @@ export const startJob: Command = {
     }
     const client = ctx.connections.client(job.server);
     if (!client.startJob) { throw new VeeamError('config', `${job.server.def.name} cannot start jobs.`); }
-    const where = job.entity.ref.backupServerName ? `on backup server ${job.entity.ref.backupServerName}` : `on ${job.server.def.name}`;
+    const where = backupServerOf(job) ? `on backup server ${backupServerOf(job)} (${job.server.def.name})` : `on ${job.server.def.name}`;
     if (!(await ctx.prompts.confirm(`Start the job "${job.entity.name}" ${where}?`, 'The job runs with its configured settings.', 'Start'))) {
       return undefined;
     }
@@ -39,3 +40,11 @@ export const startJob: Command = {
     return watchWithProgress(ctx, session, job, `Veeam: ${job.entity.name}`);
   },
 };
+
+/** The backup server a job belongs to (Enterprise Manager: an ancestor node). */
+function backupServerOf(node: EntityNode): string | undefined {
+  for (let p: unknown = node.parent; p instanceof EntityNode; p = p.parent) {
+    if (p.entity.type === 'backupServer') { return p.entity.name; }
+  }
+  return undefined;
+}

@@ -116,7 +116,7 @@ const TYPE_ICON: Record<string, string> = {
 };
 
 const FOLDER_ICON: Record<string, string> = {
-  orgs: 'organization', repos: 'database', jobs: 'checklist', backupServers: 'server-process',
+  orgs: 'organization', repos: 'database', repositories: 'database', jobs: 'checklist', backupServers: 'server-process',
   replicaSessions: 'mirror', backupSessions: 'history',
 };
 
