@@ -64,6 +64,7 @@ const shots = {};
 async function shot(name) {
   const file = path.join(OUT, `e2e-${name}.png`);
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
+  await unhover();
   await page.waitForTimeout(300); // let fades finish
   await page.screenshot({ path: file });
   shots[name] = file;
@@ -193,7 +194,16 @@ async function editorContains(needle) {
 async function activeTabTitle() {
   const tab = page.locator('.editor-group-container.active .tabs-container .tab.active').first();
   await tab.waitFor({ timeout: 20000 });
-  return norm((await tab.locator('.label-name').first().innerText().catch(() => '')) || (await tab.getAttribute('aria-label')) || '');
+  // The icon label puts the extension in a separate suffix element: use the tab's
+  // aria-label (the full name), else the label container's text.
+  const aria = norm((await tab.getAttribute('aria-label')) ?? '').split(',')[0].trim();
+  if (aria) return aria;
+  return norm(await tab.locator('.monaco-icon-label-container').first().innerText().catch(() => '')).replace(/\s+/g, '').trim();
+}
+/** Move the mouse somewhere neutral so no hover tooltip covers the screenshot. */
+async function unhover() {
+  await page.mouse.move(1200, 640);
+  await sleep(200);
 }
 
 /** Add Server… flow; returns how the trust dialog went. */
@@ -352,12 +362,19 @@ try {
       if (!txt) break;
       const m = txt.match(/(\d+)\s*%/);
       if (m) seen.add(Number(m[1]));
-      if (!tookShot && m) { await page.screenshot({ path: path.join(OUT, 'e2e-04-sync-progress.png') }); shots['04-sync-progress'] = path.join(OUT, 'e2e-04-sync-progress.png'); tookShot = true; lap(`status bar: ${JSON.stringify(txt)}`); }
+      // Screenshot the first percentage, again once it is past 0 %.
+      if (m && (!tookShot || (tookShot === '0' && Number(m[1]) > 0))) {
+        await page.screenshot({ path: path.join(OUT, 'e2e-04-sync-progress.png') });
+        shots['04-sync-progress'] = path.join(OUT, 'e2e-04-sync-progress.png');
+        tookShot = Number(m[1]) > 0 ? 'done' : '0';
+        lap(`status bar: ${JSON.stringify(txt)}`);
+      }
       await sleep(200);
     }
     if (await status.isVisible().catch(() => false)) throw new Error('sync status-bar item still shown after 60 s');
     lap(`sync finished; percentages seen ${JSON.stringify([...seen].sort((a, b) => a - b))}`);
     if (seen.size === 0) throw new Error('status-bar item never showed a percentage');
+    if (![...seen].some((v) => v > 0)) console.log('  note: the status bar only ever showed 0 % (progress not updated while the sync ran)');
   });
 
   await step('jobs and sessions (newest first, Load more…)', async () => {
@@ -383,16 +400,27 @@ try {
       await sleep(100);
     }
     if (await more.count()) {
-      const before = (await childrenOf(job)).length;
+      const idx = await more.first().getAttribute('data-index');
       await more.first().click();
-      await sleep(1500);
-      const after = await childrenOf(job);
-      lap(`"Load more…" clicked: ${before} -> ${after.length} rows under the job (visible part)`);
+      // The list is virtualized: watch the row at Load more's position turn into a session.
+      const at = page.locator(`${VIEW} .monaco-list-row[data-index="${idx}"]`);
+      const end = Date.now() + 20000;
+      let label = '';
+      while (Date.now() < end) {
+        label = norm(await at.locator('.label-name').first().innerText({ timeout: 1000 }).catch(() => ''));
+        if (/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(label)) break;
+        await sleep(200);
+      }
+      if (!/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(label)) throw new Error(`"Load more…" did not load more sessions (row ${idx}: ${JSON.stringify(label)})`);
+      lap(`"Load more…" (row ${idx}) clicked: that row is now session ${JSON.stringify(label)}; more rows: ${await more.count() ? 'another "Load more…"' : 'none'}`);
+      await shot('05b-load-more');
     } else {
       lap('no "Load more…" row (all sessions on one page)');
     }
     // Back to the top for the next step.
-    for (let i = 0; i < 40; i++) { await page.mouse.wheel(0, -2000); }
+    await page.locator(`${VIEW} .monaco-list`).first().hover();
+    for (let i = 0; i < 60 && !(await row('Jobs', 2).count()); i++) { await page.mouse.wheel(0, -1500); await sleep(50); }
+    for (let i = 0; i < 10; i++) { await page.mouse.wheel(0, -3000); }
     await sleep(300);
     await shot('05-sessions');
   });
@@ -411,7 +439,10 @@ try {
     let title = '';
     while (Date.now() < end && !title.endsWith('.json')) { title = await activeTabTitle().catch(() => ''); await sleep(200); }
     lap(`editor tab ${JSON.stringify(title)}`);
-    if (!title.endsWith('.json')) throw new Error(`active editor tab ${JSON.stringify(title)} does not end with .json`);
+    if (!title.endsWith('.json')) {
+      const html = await page.locator('.editor-group-container.active .tabs-container .tab.active').first().evaluate((e) => e.outerHTML).catch(() => '');
+      throw new Error(`active editor tab ${JSON.stringify(title)} does not end with .json; tab: ${html.slice(0, 1500)}`);
+    }
     const text = await editorText();
     lap(`editor starts ${JSON.stringify(text.slice(0, 160))}`);
     for (const key of ['"id"', '"jobId"']) {
