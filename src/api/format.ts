@@ -13,8 +13,10 @@ export function rate(n: number | undefined | null): string {
   return n === undefined || n === null ? '–' : `${bytes(n)}/s`;
 }
 
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function count(n: number | undefined | null): string {
-  return n === undefined || n === null ? '–' : Math.round(n).toLocaleString('en-US');
+  return n === undefined || n === null ? '–' : INTEGER.format(n);
 }
 
 export function ago(iso: string | undefined | null, now = Date.now()): string {

@@ -47,7 +47,8 @@ export interface Entity {
   status?: EntityStatus;
   /** Short state text, e.g. 'Running · 1,193 objects', 'Failed · 2 h ago', '820 GB free of 1 TB'. */
   description?: string;
-  details?: Detail[];
+  /** Tooltip rows, or a function that formats them on first use (lists hold thousands, tooltips show a few). */
+  details?: Detail[] | (() => Detail[]);
   progress?: Progress;
   startedAt?: string;     // ISO
   endedAt?: string;       // ISO
@@ -133,4 +134,10 @@ export interface ClientDeps {
   http: { timeoutMs: number; connectTimeoutMs: number; pageSize: number };
   /** PEM of a CA file read by the UI for this server (caFile), if any. */
   caPem?: string;
+}
+
+/** The tooltip rows of an entity, formatting them on first use when they were given lazily. */
+export function detailsOf(e: Entity): Detail[] {
+  if (typeof e.details === 'function') { e.details = e.details(); }
+  return e.details ?? [];
 }

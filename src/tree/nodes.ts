@@ -1,6 +1,6 @@
 // The tree's node classes. Each turns model data into a TreeItem; the provider does the fetching.
 import * as vscode from 'vscode';
-import { Entity, EntityStatus } from '../api/model';
+import { Entity, EntityStatus, detailsOf } from '../api/model';
 import { kindOf } from '../api/kinds';
 import type { LoadedServer } from '../ui/settings';
 import { hostOf } from '../ui/prompts';
@@ -136,9 +136,10 @@ function icon(e: Entity): vscode.ThemeIcon {
 function tooltip(e: Entity): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMd(e.name)}**${e.description ? ` — ${escapeMd(e.description)}` : ''}\n\n`);
-  if (e.details?.length) {
+  const details = detailsOf(e);
+  if (details.length) {
     md.appendMarkdown('| | |\n|---|---|\n');
-    for (const d of e.details) { md.appendMarkdown(`| ${escapeMd(d.label)} | ${escapeMd(d.value)} |\n`); }
+    for (const d of details) { md.appendMarkdown(`| ${escapeMd(d.label)} | ${escapeMd(d.value)} |\n`); }
   }
   if (e.id) { md.appendMarkdown(`\nID \`${e.id.replace(/`/g, '')}\``); }
   return md;

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { VeeamError } from '../../src/api/errors';
 import type { ClientDeps, Entity, RequestLogEntry, ServerClient, ServerDefinition } from '../../src/api/model';
+import { detailsOf } from '../../src/api/model';
 import { EmClient, EmClientOptions, emKind } from '../../src/api/em';
 import { reindent } from '../../src/api/em/xml';
 import type { EmOptions, Simulator } from '../simulator/types';
@@ -102,7 +103,7 @@ test('tree: root folders, servers, jobs, repositories, sessions (newest first, p
     const repos = await all(c, reposF);
     assert.ok(repos.length >= 2);
     assert.match(repos[0].description!, / free of /);
-    assert.ok(repos[0].details!.some((d) => d.label === 'Kind') === false, 'XML has no Kind (2017 XSD)');
+    assert.ok(detailsOf(repos[0]).some((d) => d.label === 'Kind') === false, 'XML has no Kind (2017 XSD)');
 
     const first = await c.children(exch, undefined);
     assert.equal(first.items.length, 15);
@@ -114,12 +115,12 @@ test('tree: root folders, servers, jobs, repositories, sessions (newest first, p
     assert.equal(new Set(sessions.map((s) => s.key)).size, 40);
     const done = sessions.find((s) => s.status === 'failed') ?? sessions[1];
     assert.match(done.description!, /^(Success|Warning|Failed) · \d+ (min|h|d) ago$/);
-    const labels = done.details!.map((d) => d.label);
+    const labels = detailsOf(done).map((d) => d.label);
     for (const l of ['Start', 'End', 'Duration', 'State', 'Result', 'Progress']) { assert.ok(labels.includes(l), l); }
     const tasks = await all(c, done);
     assert.ok(tasks.length >= 3 && tasks.length <= 8);
     assert.equal(tasks[0].type, 'taskSession');
-    assert.ok(tasks[0].details!.some((d) => d.label === 'Total size'));
+    assert.ok(detailsOf(tasks[0]).some((d) => d.label === 'Total size'));
 
     const sql = byName(jobs, 'SQL Backup');         // seeded running
     const running = (await c.children(sql, undefined)).items[0];

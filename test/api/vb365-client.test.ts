@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, SimulatorExt } from '../simulator';
-import { Entity } from '../../src/api/model';
+import { Entity, detailsOf } from '../../src/api/model';
 import { VeeamError } from '../../src/api/errors';
 import { makeClient, postsTo, until } from './helpers';
 
@@ -78,7 +78,7 @@ describe('VB365 client (v8 server)', () => {
     assert.deepEqual([...times].sort((a, b) => b - a), times, 'newest first');
     const s = seen.find((x) => x.status === 'success')!;
     assert.match(s.description!, /^Success · /);
-    const labels = s.details!.map((d) => d.label);
+    const labels = detailsOf(s).map((d) => d.label);
     for (const l of ['Start', 'End', 'Duration', 'Processed objects', 'Transferred', 'Read rate', 'Write rate', 'Processing rate', 'Bottleneck']) {
       assert.ok(labels.includes(l), `tooltip has ${l}`);
     }

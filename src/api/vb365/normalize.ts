@@ -86,15 +86,24 @@ export function jobSession(s: Obj, now = Date.now()): Entity {
   const objects = num(st.processedObjects) ?? num(s.progress);
   const created = str(s.creationTime); const ended = str(s.endTime);
   const running = status === 'running';
-  const bottleneck = str(st.bottleneck);
-  return {
+  const e: Entity = {
     key: `jsess:${id}`, type: 'jobSession', id, name: stamp(created), status,
     description: running
       ? `Running · ${count(objects ?? 0)} objects`
       : `${str(s.status) ?? 'Unknown'}${ended || created ? ` · ${ago(ended ?? created, now)}` : ''}`,
     progress: { objects },
     startedAt: created, endedAt: ended,
-    details: [
+    hasChildren: false, actions: [...DOC_ACTIONS], ref: { id, jobId: str(s.jobId) ?? '' },
+    details: () => detailRows(s, st, objects, created, ended, running, now),
+  };
+  return e;
+}
+
+function detailRows(s: Obj, st: Obj, objects: number | undefined, created: string | undefined, ended: string | undefined,
+  running: boolean, now: number): Detail[] {
+  {
+    const bottleneck = str(st.bottleneck);
+    return [
       { label: 'Status', value: str(s.status) ?? '–' },
       { label: 'Start', value: dateTime(created) },
       { label: 'End', value: running ? 'running' : dateTime(ended) },
@@ -108,9 +117,8 @@ export function jobSession(s: Obj, now = Date.now()): Entity {
       { label: 'Bottleneck', value: bottleneck === 'NA' || bottleneck === 'N/A' || !bottleneck ? 'n/a' : bottleneck },
       ...(num(s.retryCount) ? [{ label: 'Retries', value: String(s.retryCount) }] : []),
       ...(str(s.details) ? [{ label: 'Details', value: String(s.details) }] : []),
-    ],
-    hasChildren: false, actions: [...DOC_ACTIONS], ref: { id, jobId: str(s.jobId) ?? '' },
-  };
+    ];
+  }
 }
 
 export function syncSession(s: Obj, repositoryName?: string): Entity {
