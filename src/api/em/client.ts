@@ -1,8 +1,8 @@
 // Veeam Backup Enterprise Manager client: logon sessions (X-RestSvcSessionId), XML (or JSON)
 // reads through the query service, documents as received, and the job-start Task flow.
 import { VeeamError } from '../errors';
-import { htmlError, parseJson, stripBom } from '../http/body';
-import { HttpResponse, Method, Transport } from '../http/transport';
+import { busyNote, htmlError, parseJson, stripBom } from '../http/body';
+import { HttpResponse, Method, Transport, retryAfter } from '../http/transport';
 import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition, SessionFilter } from '../model';
 import { FilterExpr, and, cond, eq, formatFilter, sessionFilterExpr } from './filter';
 import { EmType, folder, mapEntity } from './map';
@@ -41,6 +41,12 @@ export class EmClient implements ServerClient {
   }
 
   private get host(): string { return new URL(this.definition.url).host; }
+
+  /** EM links are absolute; requests and messages use path and query (another host is refused by the transport). */
+  private local(href: string): string {
+    const u = new URL(href, this.definition.url);
+    return u.origin === new URL(this.definition.url).origin ? u.pathname + u.search : href;
+  }
 
   // ---- authentication -------------------------------------------------------------------
 
@@ -127,8 +133,9 @@ export class EmClient implements ServerClient {
     const html = htmlError(res, path);
     if (html) { return html; }
     const serverMessage = this.serverMessage(res);
-    return new VeeamError('http', serverMessage ? `${serverMessage} (HTTP ${res.status})` : `HTTP ${res.status} from ${this.host} for ${path.split('?')[0]}.`,
-      { status: res.status, serverMessage, path });
+    return new VeeamError('http',
+      `${serverMessage ? `${serverMessage} (HTTP ${res.status})` : `HTTP ${res.status} from ${this.host} for ${path.split('?')[0]}.`}${busyNote(res)}`,
+      { status: res.status, serverMessage, path, retryAfterSeconds: retryAfter(res) });
   }
 
   private parseXmlBody(res: HttpResponse, path: string): { root: string; value: Obj } {
@@ -217,19 +224,20 @@ export class EmClient implements ServerClient {
 
   async refresh(e: Entity, signal?: AbortSignal): Promise<Entity> {
     if (e.type === 'folder' || !e.ref.href) { return e; }
-    const v = await this.read(e.ref.href, signal);
+    const v = await this.read(this.local(e.ref.href), signal);
     return mapEntity(e.ref.type as EmType, v);
   }
 
   async document(e: Entity, format: 'json' | 'xml', signal?: AbortSignal): Promise<RawDocument> {
     if (e.type === 'folder' || !e.ref.href) { throw new VeeamError('config', `"${e.name}" is a folder and has no document of its own.`); }
+    const path = this.local(e.ref.href);
     if (format === 'json') {
-      const res = await this.call('GET', e.ref.href, signal, 'application/json');
-      parseJson(res, e.ref.href);                       // fail early on a body that is not JSON
+      const res = await this.call('GET', path, signal, 'application/json');
+      parseJson(res, path);                             // fail early on a body that is not JSON
       return { contentType: 'json', text: stripBom(res.text) };
     }
-    const res = await this.call('GET', e.ref.href, signal, 'application/xml');
-    this.parseXmlBody(res, e.ref.href);
+    const res = await this.call('GET', path, signal, 'application/xml');
+    this.parseXmlBody(res, path);
     return { contentType: 'xml', text: reindent(res.text) };
   }
 
@@ -243,7 +251,7 @@ export class EmClient implements ServerClient {
     const startPath = `${u.pathname}?action=start`;
     const res = await this.call('POST', startPath, signal);   // never retried
     let task = this.parseXmlBody(res, startPath).value;
-    const taskHref = text(task.Href) ?? `/api/tasks/${encodeURIComponent(text(task.TaskId) ?? '')}`;
+    const taskHref = this.local(text(task.Href) ?? `/api/tasks/${encodeURIComponent(text(task.TaskId) ?? '')}`);
     onStatus?.(`Start of "${job.name}" requested; waiting for Enterprise Manager…`);
     const deadline = Date.now() + Math.max(60_000, this.deps.http.timeoutMs * 4);
     while (text(task.State) !== 'Finished') {

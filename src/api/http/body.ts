@@ -1,7 +1,7 @@
 // Turning response bodies into data, with specific messages for what real servers
 // and the proxies in front of them send instead.
 import { VeeamError } from '../errors';
-import type { HttpResponse } from './transport';
+import { HttpResponse, retryAfter } from './transport';
 
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -15,6 +15,13 @@ export function htmlError(res: HttpResponse, path: string): VeeamError | undefin
   return new VeeamError(res.status >= 400 ? 'http' : 'malformed',
     `HTTP ${res.status}: the server (or a proxy in between) returned an HTML page${title ? ` "${title}"` : ''} instead of an API answer.`,
     { status: res.status, path });
+}
+
+/** For 429 and 503 with Retry-After: what the server asks for, as a sentence to append (else ''). */
+export function busyNote(res: HttpResponse): string {
+  const s = res.status === 429 || res.status === 503 ? retryAfter(res) : undefined;
+  if (s === undefined) { return res.status === 429 ? ' The server is busy (too many requests); try again later.' : ''; }
+  return ` The server is busy and asks to wait ${Math.ceil(s)} s before trying again.`;
 }
 
 export function parseJson<T = unknown>(res: HttpResponse, path: string): T {

@@ -18,6 +18,8 @@ export interface TransportOptions extends TrustOptions {
   retries?: number;
   /** Base back-off in ms (doubled per attempt). Default 300. */
   backoffMs?: number;
+  /** Longest Retry-After a GET waits for; a longer one fails at once. Default 30. */
+  maxRetryAfterSeconds?: number;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -39,7 +41,10 @@ export interface HttpResponse {
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_BAD_RESPONSE']);
+/** Failures worth repeating a GET for. Not a response timeout: the server got the request and is slow. */
+const RETRY_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+/** Errors after which a POST may or may not have been carried out by the server. */
+const UNSURE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 export class Transport {
   private readonly axios: AxiosInstance;
@@ -99,14 +104,17 @@ export class Transport {
       try {
         const res = await this.once(req, attempt);
         if (attempt < retries && RETRY_STATUSES.has(res.status)) {
-          await this.backoff(attempt, req.signal, retryAfter(res));
+          const after = retryAfter(res);
+          // A server that asks for a longer pause than we are willing to wait gets its answer reported at once.
+          if (after !== undefined && after > (this.opts.maxRetryAfterSeconds ?? 30)) { return res; }
+          await this.backoff(attempt, req.signal, after);
           continue;
         }
         return res;
       } catch (e) {
         const err = e as VeeamError;
         const code = (err.extra?.cause as { code?: string } | undefined)?.code;
-        if (attempt < retries && (err.kind === 'network' || err.kind === 'timeout') && (!code || RETRY_CODES.has(code))) {
+        if (attempt < retries && (err.kind === 'network' || err.kind === 'timeout') && !!code && RETRY_CODES.has(code)) {
           await this.backoff(attempt, req.signal);
           continue;
         }
@@ -151,19 +159,24 @@ export class Transport {
     const ax = e as AxiosError;
     const cause = (ax.cause ?? e) as Error & { code?: string };
     if (cause instanceof VeeamError) { return cause; }
-    const code = cause.code ?? ax.code;
+    let code = cause.code ?? ax.code;
+    // The body stopped half-way ("stream has been aborted", "aborted"): the peer closed the connection.
+    if (code === 'ERR_BAD_RESPONSE' && !/maxContentLength/i.test(ax.message)) { code = 'ECONNRESET'; }
     const host = new URL(this.origin).host;
     const where = { method: req.method, path: this.relative(req.path), cause: { code } };
     if (axios.isCancel(e) || code === 'ERR_CANCELED' || req.signal?.aborted) {
       return new VeeamError('cancelled', 'Cancelled.', where);
     }
+    // A POST is never repeated; after these failures the admin has to look whether it happened.
+    const unsure = req.method !== 'GET' && !!code && UNSURE_CODES.has(code)
+      ? ` The ${req.method} was not repeated: check on the server whether it was carried out before trying again.` : '';
     if (isCertificateErrorCode(code)) {
       let certificate;
       try { certificate = { ...(await probeCertificate(this.origin, 5000)), reason: code }; } catch { /* reported below */ }
       return new VeeamError('certificate', describeCertReason(code), { ...where, certificate });
     }
     if (code === 'ECONNABORTED' && /timeout/i.test(ax.message)) {
-      return new VeeamError('timeout', `${host} did not answer within ${this.opts.timeoutMs / 1000} s.`, where);
+      return new VeeamError('timeout', `${host} did not answer within ${this.opts.timeoutMs / 1000} s.${unsure}`, where);
     }
     if (code === 'ETIMEDOUT') {
       return new VeeamError('timeout', `Could not connect to ${host} within ${this.opts.connectTimeoutMs / 1000} s.`, where);
@@ -180,13 +193,14 @@ export class Transport {
       ENETUNREACH: `The network to ${host} is unreachable.`,
       EPROTO: `TLS handshake with ${host} failed. Is this an HTTPS port?`,
     };
-    return new VeeamError('network', text[code ?? ''] ?? `Request to ${host} failed: ${cause.message || ax.message}`, where);
+    return new VeeamError('network', (text[code ?? ''] ?? `Request to ${host} failed: ${cause.message || ax.message}`) + unsure, where);
   }
 
   private backoff(attempt: number, signal: AbortSignal | undefined, retryAfterSeconds?: number): Promise<void> {
     const base = this.opts.backoffMs ?? 300;
     const ms = retryAfterSeconds !== undefined ? Math.min(retryAfterSeconds * 1000, 30000) : base * 2 ** attempt;
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) { reject(new VeeamError('cancelled', 'Cancelled.')); return; }
       const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
       const onAbort = () => { clearTimeout(t); reject(new VeeamError('cancelled', 'Cancelled.')); };
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -2,8 +2,8 @@
 // envelopes, and the actions (sync, start). Returns normalized entities plus raw payloads.
 import { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition } from '../model';
 import { VeeamError } from '../errors';
-import { HttpResponse, Method, Transport } from '../http/transport';
-import { htmlError, parseJson } from '../http/body';
+import { HttpResponse, Method, Transport, retryAfter } from '../http/transport';
+import { busyNote, htmlError, parseJson } from '../http/body';
 import { Vb365Auth } from './auth';
 import * as N from './normalize';
 import { toXml } from './xml';
@@ -83,8 +83,8 @@ export class Vb365Client implements ServerClient {
       errorCode = typeof b.errorCode === 'string' ? b.errorCode : undefined;
     } catch { /* not JSON */ }
     const what = res.status === 403 ? 'Access denied' : res.status === 404 ? 'Not found' : `HTTP ${res.status}`;
-    return new VeeamError('http', serverMessage ? `${serverMessage} (${what})` : `${what} for ${path}`,
-      { status: res.status, serverMessage, errorCode, path, retryAfterSeconds: Number(res.headers['retry-after']) || undefined });
+    return new VeeamError('http', `${serverMessage ? `${serverMessage} (${what})` : `${what} for ${path}`}${busyNote(res)}`,
+      { status: res.status, serverMessage, errorCode, path, retryAfterSeconds: retryAfter(res) });
   }
 
   /** One page of a collection that is a bare array in some versions and a paged envelope in others. */
