@@ -20,8 +20,19 @@ const result = await esbuild.build({
   // axios ships a browser and a node build; the extension host is Node.
   mainFields: ['module', 'main'],
   conditions: ['node'],
-  // form-data drags in mime-db (130 KB); axios needs it only for multipart bodies, never sent here.
-  alias: { 'form-data': './build/form-data-shim.cjs' },
+  // Stand-ins for parts of axios the extension never runs (see each shim's comment):
+  // form-data drags in mime-db (130 KB) for multipart bodies; follow-redirects is unused with
+  // maxRedirects 0; the xhr and fetch adapters are for browsers; debug only serves the unused proxy agent.
+  alias: { 'form-data': './build/form-data-shim.cjs', 'follow-redirects': './build/follow-redirects-shim.cjs', debug: './build/debug-shim.cjs' },
+  plugins: [{
+    name: 'axios-node-only',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/(xhr|fetch)\.js$/ }, (args) =>
+        /axios[\\/]lib[\\/]adapters$/.test(args.resolveDir)
+          ? { path: new URL('./build/axios-browser-adapter-shim.mjs', import.meta.url).pathname }
+          : undefined);
+    },
+  }],
 });
 if (process.argv.includes('--metafile')) {
   console.log(await esbuild.analyzeMetafile(result.metafile));
