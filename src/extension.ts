@@ -15,6 +15,8 @@ import { registerCommands } from './commands/register';
 import { COMMANDS } from './commands';
 import type { Ctx } from './commands/context';
 
+const WATCHED_TYPES = new Set(['jobSession', 'syncSession', 'backupSession', 'replicaSession']);
+
 let shutdown: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext) {
@@ -28,7 +30,8 @@ export function activate(context: vscode.ExtensionContext) {
   const watcher = new WorkWatcher(tree, connections, store, log);
   const docs = new DocumentProvider(connections);
 
-  tree.onRunning = (node) => watcher.watch(node);
+  // Running sessions the tree lists are followed live (a job's own status follows its session).
+  tree.onRunning = (node) => { if (WATCHED_TYPES.has(node.entity.type)) { watcher.watch(node); } };
   tree.filterFor = (node) => (node instanceof EntityNode && node.entity.actions.includes('filter') ? filters.get(node.id) : undefined);
   tree.decorate = (node) => {
     const f = node.entity.actions.includes('filter') ? filters.get(node.id) : undefined;

@@ -132,9 +132,17 @@ export class WorkWatcher {
       this.tree.refresh(w.owner);       // reload the sessions under it
       this.tree.update(w.owner);
     } else if (w.node.parent) {
-      this.tree.update(w.node.parent as EntityNode);
+      void this.refreshParent(w.node.parent as EntityNode);
     }
     w.onDone?.(e, error);
+  }
+
+  /** A job whose session ended has a new last status: read it again (one GET). */
+  private async refreshParent(parent: EntityNode): Promise<void> {
+    if (parent.entity.type !== 'job') { this.tree.update(parent); return; }
+    try {
+      this.tree.update(parent, await this.connections.client(parent.server).refresh(parent.entity, this.abort.signal));
+    } catch { this.tree.update(parent); }
   }
 
   private decorateOwner(w: Watched): void {
