@@ -53,6 +53,24 @@ export function describeCertReason(code: string | undefined): string {
   }
 }
 
+/** describeCertReason with what the certificate itself says (names, dates, issuer), for the error message. */
+export function describeCertificateProblem(code: string | undefined, cert: CertificateInfo | undefined, hostname: string): string {
+  const base = describeCertReason(code);
+  if (!cert) { return base; }
+  const cn = (dn: string) => /(?:^|, )CN=([^,]+)/.exec(dn)?.[1] ?? dn;
+  const detail: Record<string, string> = {
+    ERR_TLS_CERT_ALTNAME_INVALID: `it names ${cert.subjectAltName || cn(cert.subject)}, not ${hostname}`,
+    CERT_HAS_EXPIRED: `valid until ${cert.validTo}`,
+    CERT_NOT_YET_VALID: `valid from ${cert.validFrom}`,
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: `issuer: ${cn(cert.issuer)}`,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: `issuer: ${cn(cert.issuer)}`,
+    UNABLE_TO_GET_ISSUER_CERT: `issuer: ${cn(cert.issuer)}`,
+    CERT_UNTRUSTED: `issuer: ${cn(cert.issuer)}`,
+  };
+  const d = detail[code ?? ''];
+  return d ? `${base.replace(/\.$/, '')} (${d}).` : base;
+}
+
 export function certificateInfo(cert: tls.PeerCertificate, reason?: string): CertificateInfo {
   const name = (o: tls.Certificate | undefined) =>
     o ? Object.entries(o).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`).join(', ') : '';

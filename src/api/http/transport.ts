@@ -7,7 +7,7 @@ import * as https from 'node:https';
 import type * as tls from 'node:tls';
 import { RequestLogEntry } from '../model';
 import { VeeamError } from '../errors';
-import { TrustOptions, describeCertReason, isCertificateErrorCode, pinSocket, probeCertificate, requestTlsOptions } from './tls';
+import { TrustOptions, describeCertificateProblem, isCertificateErrorCode, pinSocket, probeCertificate, requestTlsOptions } from './tls';
 
 export interface TransportOptions extends TrustOptions {
   baseUrl: string;
@@ -173,7 +173,7 @@ export class Transport {
     if (isCertificateErrorCode(code)) {
       let certificate;
       try { certificate = { ...(await probeCertificate(this.origin, 5000)), reason: code }; } catch { /* reported below */ }
-      return new VeeamError('certificate', describeCertReason(code), { ...where, certificate });
+      return new VeeamError('certificate', describeCertificateProblem(code, certificate, new URL(this.origin).hostname), { ...where, certificate });
     }
     if (code === 'ECONNABORTED' && /timeout/i.test(ax.message)) {
       return new VeeamError('timeout', `${host} did not answer within ${this.opts.timeoutMs / 1000} s.${unsure}`, where);
