@@ -106,11 +106,19 @@ export class EmClient implements ServerClient {
     const send = () => this.transport.request({ method, path, signal, headers: { 'X-RestSvcSessionId': this.token ?? '', Accept: accept } });
     const used = this.token;
     let res = await send();
-    if (res.status === 401 && method === 'GET') {
-      // Idle-expired (or EM restarted): log on again once, then repeat the GET.
+    if (res.status === 401) {
+      // Idle-expired (or EM restarted): log on again once, then repeat a GET. A POST is never re-sent.
       if (this.token === used) { this.token = undefined; }
+      if (method !== 'GET') {
+        throw new VeeamError('auth', `${this.host} rejected the logon session; the job was not started. Start it again to use a new session.`,
+          { status: 401, method, path: path.split('?')[0] });
+      }
       if (!this.token) { await this.logon(); }
       res = await send();
+      if (res.status === 401) {
+        const e = this.httpError(res, path);
+        throw new VeeamError('auth', `${this.host} rejected the new logon session of ${this.definition.username}: ${e.message}`, { ...e.extra });
+      }
     }
     if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
     return res;

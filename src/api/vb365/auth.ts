@@ -82,10 +82,9 @@ export class Vb365Auth {
         serverMessage = String(b.message ?? b.error_description ?? b.error ?? '') || undefined;
       } catch { /* no usable body */ }
       const rejected = res.status === 400 || res.status === 401 || res.status === 403;
+      const said = serverMessage ? `: ${serverMessage.replace(/[.\s]+$/, '')}` : '';
       throw new VeeamError(rejected ? 'auth' : 'http',
-        rejected
-          ? `Authentication failed for ${this.username}${serverMessage ? `: ${serverMessage}` : ''}.`
-          : `Login failed with HTTP ${res.status}${serverMessage ? `: ${serverMessage}` : ''}.`,
+        rejected ? `Authentication failed for ${this.username}${said}.` : `Login failed with HTTP ${res.status}${said}.`,
         { status: res.status, serverMessage, path });
     }
     const b = parseJson<Record<string, unknown>>(res, path);
