@@ -39,7 +39,7 @@ if (process.env.EXT_TEST_ENV) {
     process.exit(2);
   }
 }
-const extensionEnvironment = { ...extraEnv, VEEAM_TEST_RESULT_FILE: resultFile };
+const extensionEnvironment = { NODE_EXTRA_CA_CERTS: path.join(ROOT, 'test/fixtures/test-ca.pem'), ...extraEnv, VEEAM_TEST_RESULT_FILE: resultFile };
 
 const authority = new URL(base).host; // code-server uses the request's host as remote authority
 const remote = (p) => `vscode-remote://${authority}${p}`;
