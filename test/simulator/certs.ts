@@ -57,7 +57,10 @@ function asn1Date(d: Date): string {
   return d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
 }
 
-export function generateCertificate(mode: CertMode): GeneratedCert {
+/** A fixed CA to sign the leaf with (e.g. test/fixtures/test-ca.pem), instead of a fresh one. */
+export interface SigningCa { certPem: string; keyPem: string }
+
+export function generateCertificate(mode: CertMode, signWith?: SigningCa): GeneratedCert {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veeam-sim-cert-'));
   try {
     let withCa = true;
@@ -68,7 +71,12 @@ export function generateCertificate(mode: CertMode): GeneratedCert {
         '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-addext', 'basicConstraints=CA:FALSE',
         '-addext', 'extendedKeyUsage=serverAuth', '-out', 'leaf.pem']);
     } else {
-      makeCa(dir);
+      if (signWith) {
+        fs.writeFileSync(path.join(dir, 'ca.pem'), signWith.certPem);
+        fs.writeFileSync(path.join(dir, 'ca.key'), signWith.keyPem, { mode: 0o600 });
+      } else {
+        makeCa(dir);
+      }
       if (mode === 'ca-signed') {
         signWithCa(dir, 'vb365.lab.local', 'IP:127.0.0.1,DNS:localhost');
       } else if (mode === 'expired') {

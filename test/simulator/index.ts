@@ -54,7 +54,7 @@ class Listening {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorExt> {
   const host = opts.host ?? '127.0.0.1';
   const seed = opts.seed ?? 42;
-  let cert: GeneratedCert = generateCertificate(opts.cert ?? 'self-signed');
+  let cert: GeneratedCert = generateCertificate(opts.cert ?? 'self-signed', opts.signWith);
   let latencyMs = opts.latencyMs ?? 0;
   const faults: FaultRule[] = [];
   const stats: SimulatorStats = { requests: 0, posts: {}, totalPosts: 0, log: [] };
@@ -194,7 +194,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     expireRefreshTokens() { vb365.expireRefreshTokens(); em.expireRefreshTokens?.(); },
     stop, start,
     async rotateCertificate(mode?: CertMode) {
-      cert = generateCertificate(mode ?? cert.mode);
+      cert = generateCertificate(mode ?? cert.mode, opts.signWith);
       for (const l of Object.values(listeners)) l.server?.setSecureContext({ cert: cert.pem, key: cert.key });
     },
     vb365Data: {

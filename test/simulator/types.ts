@@ -44,6 +44,8 @@ export interface SimulatorOptions {
   emPort?: number;                // 0 = any free port (default)
   latencyMs?: number;             // added to every response; default 0
   cert?: CertMode;                // default 'self-signed'
+  /** Sign the leaf with this CA instead of a fresh one (CA-signed modes only; kept across rotateCertificate). */
+  signWith?: { certPem: string; keyPem: string };
   vb365?: Vb365Options;
   em?: EmOptions;
   /** Random seed for the generated data; the same seed gives the same data. Default 42. */
