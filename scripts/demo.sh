@@ -35,7 +35,8 @@ npm run -s package >/dev/null
 [[ -f dist/veeam-explorer.vsix ]] || { echo "dist/veeam-explorer.vsix was not built" >&2; exit 1; }
 
 echo "== starting the simulator"
-node out/test/simulator/cli.js --vb365-port 4443 --em-port 9398 --state-file "$TMP/sim.json" > "$TMP/sim.log" 2>&1 &
+# Own session (setsid): Ctrl-C reaches only this script, whose trap stops everything in order.
+setsid node out/test/simulator/cli.js --vb365-port 4443 --em-port 9398 --state-file "$TMP/sim.json" > "$TMP/sim.log" 2>&1 &
 SIM_PID=$!
 for _ in $(seq 1 150); do
   [[ -s $TMP/sim.json ]] && break
