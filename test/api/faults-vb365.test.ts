@@ -244,7 +244,7 @@ describe('VB365 client under faults (v8)', () => {
         const p = target.what === 'sync' ? client.sync!(repo) : client.startJob!(job);
         const err = await failure(p, c.kind, c.re);
         assert.equal(postsTo(sim, target.path), 1, `${target.what} under ${c.fault.kind} ${c.fault.status ?? ''}: POSTed once (${err.message})`);
-        if (c.fault.kind === 'delay') { await new Promise((r) => setTimeout(r, 900)); }
+        if (c.fault.kind === 'delay') { await new Promise((r) => setTimeout(r, 750)); }
         assert.equal(postsTo(sim, target.path), 1, 'still once');
       }
     }
@@ -274,5 +274,28 @@ describe('VB365 client under faults (v8)', () => {
     const pre = new AbortController();
     pre.abort();
     await failure(client.children(f.orgs, undefined, pre.signal), 'cancelled');
+  });
+});
+
+describe('VB365 client under faults (v6 server)', () => {
+  test('v6: version detection, GET retry, POST sync once under reset and 503, timeouts', async () => {
+    const sim = await startSimulator({ vb365: { versions: ['v6'], syncDurationMs: 600, sessionsPerJob: 4 } });
+    const t = makeClient(sim, 'vb365', {}, FAST);
+    logs.push(t.log);
+    try {
+      const top = (await t.client.children(undefined, undefined)).items;
+      sim.addFault({ kind: 'reset', server: 'vb365', method: 'GET', path: '/v6/BackupRepositories', times: 1 });
+      const repo = (await t.client.children(top[1], undefined)).items[0];
+      assert.equal(gets(sim, /^\/v6\/BackupRepositories/).length, 2, 'detected v6 and retried the reset GET once');
+      for (const fault of [{ kind: 'reset' as const }, { kind: 'status' as const, status: 503 }]) {
+        sim.resetStats();
+        sim.addFault({ ...fault, server: 'vb365', method: 'POST', path: /\/v6\/BackupRepositories\/[^/]+\/Sync$/, times: 1 });
+        await failure(t.client.sync!(repo), fault.kind === 'reset' ? 'network' : 'http');
+        assert.equal(postsTo(sim, /^\/v6\/BackupRepositories\/.*\/Sync$/), 1);
+      }
+      sim.addFault({ kind: 'hang', server: 'vb365', method: 'GET', path: '/v6/Jobs', times: 1 });
+      await failure(t.client.children(top[2], undefined), 'timeout', /did not answer within 0\.8 s/);
+      assert.equal((await t.client.children(top[2], undefined)).items.length, 6);
+    } finally { await t.client.dispose(); await sim.close(); }
   });
 });
