@@ -38,6 +38,8 @@ function collect(sim: SimulatorExt): void {
     if (rt) { seen.add(decodeURIComponent(rt)); }
     const em = r.headers['x-restsvcsessionid'];
     if (typeof em === 'string' && em) { seen.add(em); }
+    const logonId = /^\/api\/logonSessions\/([0-9a-f-]{36})/.exec(r.path)?.[1];
+    if (logonId) { seen.add(logonId); }
   }
 }
 
@@ -170,7 +172,8 @@ describe('Enterprise Manager sessions', () => {
 
   test('dispose logs off with DELETE /api/logonSessions/{SessionId}; the session token stops working', async () => {
     const sim = await newSim();
-    const { client: c } = client(sim, 'em');
+    const t = client(sim, 'em');
+    const c = t.client;
     await c.children(await folder(c), undefined);
     const token = sim.stats.log.find((r) => r.headers['x-restsvcsessionid'])!.headers['x-restsvcsessionid'];
     await c.dispose();
@@ -179,6 +182,7 @@ describe('Enterprise Manager sessions', () => {
     assert.match(del[0].path, /^\/api\/logonSessions\/[0-9a-f-]{36}$/);
     assert.equal(del[0].status, 204);
     assert.equal(del[0].headers['x-restsvcsessionid'], token);
+    assert.ok(t.log.some((e) => e.method === 'DELETE' && e.path === '/api/logonSessions/{SessionId}'), 'the logoff is logged without the SessionId');
     assert.equal(await statusWith(sim, sim.em.url, '/api/query?type=BackupServer&format=Entities', { 'X-RestSvcSessionId': String(token) }), 401);
     await failure(c.children(await folder(c), undefined), 'cancelled', /closed/);
   });

@@ -261,9 +261,10 @@ export class EmClient implements ServerClient {
     let task = this.parseXmlBody(res, startPath).value;
     const taskHref = this.local(text(task.Href) ?? `/api/tasks/${encodeURIComponent(text(task.TaskId) ?? '')}`);
     onStatus?.(`Start of "${job.name}" requested; waiting for Enterprise Manager…`);
-    const deadline = Date.now() + Math.max(60_000, this.deps.http.timeoutMs * 4);
+    const limitMs = Math.max(60_000, this.deps.http.timeoutMs * 4);
+    const deadline = Date.now() + limitMs;
     while (text(task.State) !== 'Finished') {
-      if (Date.now() > deadline) { throw new VeeamError('timeout', `The start of "${job.name}" did not finish within ${Math.round((deadline - Date.now()) / 1000) || 60} s.`); }
+      if (Date.now() > deadline) { throw new VeeamError('timeout', `The start of "${job.name}" did not finish within ${Math.round(limitMs / 1000)} s.`); }
       await sleep(this.options.pollMs ?? 500, signal);
       task = this.parseXmlBody(await this.call('GET', taskHref, signal), taskHref).value;
     }
@@ -295,7 +296,7 @@ export class EmClient implements ServerClient {
     if (token && sessionId) {
       try {
         await this.transport.request({ method: 'DELETE', path: `/api/logonSessions/${encodeURIComponent(sessionId)}`,
-          headers: { 'X-RestSvcSessionId': token } });
+          logPath: '/api/logonSessions/{SessionId}', headers: { 'X-RestSvcSessionId': token }, signal: AbortSignal.timeout(3000) });
       } catch { /* best effort */ }
     }
     this.transport.dispose();

@@ -31,6 +31,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** What the request log shows instead of `path` when the path carries a session identifier. */
+  logPath?: string;
 }
 
 export interface HttpResponse {
@@ -126,7 +128,7 @@ export class Transport {
   private async once(req: HttpRequest, attempt: number): Promise<HttpResponse> {
     const path = this.relative(req.path);
     const started = Date.now();
-    const entry: RequestLogEntry = { method: req.method, path, ms: 0, attempt: attempt > 0 ? attempt + 1 : undefined };
+    const entry: RequestLogEntry = { method: req.method, path: req.logPath ?? path, ms: 0, attempt: attempt > 0 ? attempt + 1 : undefined };
     try {
       const res: AxiosResponse<string> = await this.axios.request({
         method: req.method, url: path, headers: req.headers, data: req.body, signal: req.signal,
