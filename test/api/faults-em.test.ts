@@ -210,11 +210,11 @@ describe('Enterprise Manager client under faults', () => {
   test('the job start POST is never retried: reset, 503, 502, proxy HTML, timeout, 429', async () => {
     const job = jobs.find((j) => /Exchange/.test(j.name)) ?? jobs[1];
     const cases: { fault: Parameters<SimulatorExt['addFault']>[0]; kind: VeeamError['kind']; re: RegExp }[] = [
-      { fault: { kind: 'reset' }, kind: 'network', re: /closed the connection unexpectedly\. The POST was not repeated/ },
+      { fault: { kind: 'reset' }, kind: 'network', re: /closed the connection unexpectedly\. Whether job ".+" started is unknown \(it was not repeated\): check on the server/ },
       { fault: { kind: 'status', status: 503 }, kind: 'http', re: /Simulated failure \(HTTP 503\)/ },
       { fault: { kind: 'status', status: 502 }, kind: 'http', re: /HTTP 502/ },
       { fault: { kind: 'html', status: 502 }, kind: 'http', re: /HTML page/ },
-      { fault: { kind: 'delay', delayMs: 1400 }, kind: 'timeout', re: /did not answer within 0\.8 s\. The POST was not repeated/ },
+      { fault: { kind: 'delay', delayMs: 1400 }, kind: 'timeout', re: /did not answer within 0\.8 s\. Whether job ".+" started is unknown/ },
       { fault: { kind: 'retry-after', retryAfterSeconds: 1 }, kind: 'http', re: /HTTP 429.*busy/ },
     ];
     for (const x of cases) {

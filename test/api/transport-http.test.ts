@@ -84,8 +84,12 @@ describe('transport over plain HTTP', () => {
     assert.deepEqual(log.map((e) => e.attempt), [undefined, 2, 3]);
     assert.ok(log.every((e) => /closed the connection/.test(e.error ?? '')));
     reset();
-    await failure(t.request({ method: 'POST', path: '/reset', body: '{}' }), 'network', /The POST was not repeated/);
+    await failure(t.request({ method: 'POST', path: '/reset', body: '{}', action: 'the test action' }), 'network',
+      /closed the connection unexpectedly\. Whether the test action started is unknown \(it was not repeated\)/);
     assert.equal(hits.length, 1);
+    const plain = await failure(t.request({ method: 'POST', path: '/reset', body: 'grant_type=password' }), 'network');
+    assert.doesNotMatch(plain.message, /Whether/, 'a POST without an action (a login) gets no such note');
+    assert.equal(hits.length, 2);
     t.dispose();
   });
 

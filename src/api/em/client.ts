@@ -100,10 +100,10 @@ export class EmClient implements ServerClient {
 
   // ---- requests -------------------------------------------------------------------------
 
-  private async call(method: Method, path: string, signal?: AbortSignal, accept = 'application/xml'): Promise<HttpResponse> {
+  private async call(method: Method, path: string, signal?: AbortSignal, accept = 'application/xml', action?: string): Promise<HttpResponse> {
     if (this.disposed) { throw new VeeamError('cancelled', 'The connection was closed.'); }
     if (!this.token) { await this.logon(); }
-    const send = () => this.transport.request({ method, path, signal, headers: { 'X-RestSvcSessionId': this.token ?? '', Accept: accept } });
+    const send = () => this.transport.request({ method, path, signal, action, headers: { 'X-RestSvcSessionId': this.token ?? '', Accept: accept } });
     const used = this.token;
     let res = await send();
     if (res.status === 401) {
@@ -257,7 +257,7 @@ export class EmClient implements ServerClient {
     const before = text((await newest())?.UID);
     const u = new URL(job.ref.href, this.definition.url);
     const startPath = `${u.pathname}?action=start`;
-    const res = await this.call('POST', startPath, signal);   // never retried
+    const res = await this.call('POST', startPath, signal, 'application/xml', `job "${job.name}"`);   // never retried
     let task = this.parseXmlBody(res, startPath).value;
     const taskHref = this.local(text(task.Href) ?? `/api/tasks/${encodeURIComponent(text(task.TaskId) ?? '')}`);
     onStatus?.(`Start of "${job.name}" requested; waiting for Enterprise Manager…`);

@@ -33,6 +33,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** What the request log shows instead of `path` when the path carries a session identifier. */
   logPath?: string;
+  /** What a POST sets off (e.g. 'the sync of "Repo"'): named when its outcome is unknown after a failure. */
+  action?: string;
 }
 
 export interface HttpResponse {
@@ -169,9 +171,9 @@ export class Transport {
     if (axios.isCancel(e) || code === 'ERR_CANCELED' || req.signal?.aborted) {
       return new VeeamError('cancelled', 'Cancelled.', where);
     }
-    // A POST is never repeated; after these failures the admin has to look whether it happened.
-    const unsure = req.method !== 'GET' && !!code && UNSURE_CODES.has(code)
-      ? ` The ${req.method} was not repeated: check on the server whether it was carried out before trying again.` : '';
+    // An action is never repeated; after these failures the admin has to look whether it happened.
+    const unsure = req.action && req.method !== 'GET' && !!code && UNSURE_CODES.has(code)
+      ? ` Whether ${req.action} started is unknown (it was not repeated): check on the server before trying again.` : '';
     if (isCertificateErrorCode(code)) {
       let certificate;
       try { certificate = { ...(await probeCertificate(this.origin, 5000)), reason: code }; } catch { /* reported below */ }

@@ -46,13 +46,13 @@ export class Vb365Client implements ServerClient {
     throw new VeeamError('config', 'This server answers none of the VB365 REST API versions v4–v8. Is the URL right (https://host:4443)?');
   }
 
-  private async call(method: Method, path: string, signal?: AbortSignal, body?: string): Promise<HttpResponse> {
+  private async call(method: Method, path: string, signal?: AbortSignal, body?: string, action?: string): Promise<HttpResponse> {
     const headers = (token: string): Record<string, string> => ({
       authorization: `Bearer ${token}`, accept: 'application/json',
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
     });
     const token = await this.auth.bearer(signal);
-    const res = await this.transport.request({ method, path, signal, body, headers: headers(token) });
+    const res = await this.transport.request({ method, path, signal, body, action, headers: headers(token) });
     if (res.status !== 401) { return res; }
     // The token was rejected: renew once. A POST is not re-sent (it is never sent twice).
     const stale = this.auth.current();
@@ -194,7 +194,7 @@ export class Vb365Client implements ServerClient {
     const v = await this.version(signal);
     const id = encodeURIComponent(repo.id!);
     const path = v >= 6 ? `/v${v}/BackupRepositories/${id}/Sync` : `/v${v}/BackupRepositories/${id}/action`;
-    const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ sync: null }));
+    const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ sync: null }), `the sync of "${repo.name}"`);
     if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
     const body = res.text.trim() ? parseJson<Obj>(res, path) : {};
     if (body && typeof body.id === 'string') { return N.syncSession(body, repo.name); }
@@ -210,7 +210,7 @@ export class Vb365Client implements ServerClient {
     const id = encodeURIComponent(job.id!);
     const path = v >= 6 ? `/v${v}/Jobs/${id}/start` : `/v${v}/Jobs/${id}/action`;
     const startedAfter = Date.now() - 60_000;
-    const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ start: null }));
+    const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ start: null }), `job "${job.name}"`);
     if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
     onStatus?.(`Job "${job.name}" started.`);
     if (res.status === 200 && res.text.trim()) {
