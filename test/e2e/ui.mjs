@@ -216,7 +216,7 @@ async function addServer({ kindLabel, url, username, password, displayName, fing
   await answer(url);
   await waitInput(/User ?name/i);
   await answer(username);
-  const pw = await waitInput(/./, { password: true });
+  const pw = await waitInput(/Password/i, { password: true });
   if (!pw.text.includes(username) && !pw.text.includes(username.split('\\').pop())) {
     console.log(`  note: password prompt does not mention the user name: ${JSON.stringify(pw.text)}`);
   }
