@@ -55,14 +55,14 @@ export function mapEntity(type: EmType, o: Obj, now = Date.now()): Entity {
       const version = text(o.Version), port = text(o.Port);
       return { ...b, type: 'backupServer', hasChildren: true, actions: DOC_ACTIONS,
         description: [version && `v${version}`, port && `port ${port}`].filter(Boolean).join(' · '),
-        details: details(d('Version', version), d('Port', port), d('Description', text(o.Description)), d('UID', b.id)) };
+        details: () => details(d('Version', version), d('Port', port), d('Description', text(o.Description)), d('UID', b.id)) };
     }
     case 'Repository': {
       const cap = num(text(o.Capacity)), free = num(text(o.FreeSpace));
       const kind = text(o.Kind);
       return { ...b, type: 'repository', hasChildren: false, actions: DOC_ACTIONS,
         description: cap !== undefined ? `${bytes(free)} free of ${bytes(cap)}` : undefined,
-        details: details(d('Capacity', cap !== undefined ? bytes(cap) : undefined), d('Free space', free !== undefined ? bytes(free) : undefined),
+        details: () => details(d('Capacity', cap !== undefined ? bytes(cap) : undefined), d('Free space', free !== undefined ? bytes(free) : undefined),
           d('Used', cap && free !== undefined ? `${Math.round(((cap - free) / cap) * 100)} %` : undefined), d('Kind', kind), d('UID', b.id)) };
     }
     case 'Job': {
@@ -71,7 +71,7 @@ export function mapEntity(type: EmType, o: Obj, now = Date.now()): Entity {
       return { ...b, type: 'job', hasChildren: true, actions: [...DOC_ACTIONS, 'startJob'],
         ref: { ...b.ref, sessionType: jobType === 'Replica' ? 'ReplicaJobSession' : 'BackupJobSession' },
         description: [jobType, platform, scheduled === 'false' ? 'schedule disabled' : undefined].filter(Boolean).join(' · '),
-        details: details(d('Type', jobType), d('Platform', platform), d('Description', text(o.Description)),
+        details: () => details(d('Type', jobType), d('Platform', platform), d('Description', text(o.Description)),
           d('Schedule', scheduled === undefined ? undefined : scheduled === 'true' ? 'enabled' : 'disabled'),
           d('Next run', text(o.NextRun) ? dateTime(text(o.NextRun)) : undefined), d('UID', b.id)) };
     }
@@ -87,7 +87,7 @@ export function mapEntity(type: EmType, o: Obj, now = Date.now()): Entity {
         name: `${text(o.JobName) ?? b.name} · ${stamp(start)}`,
         ref: { ...b.ref, taskType: type === 'BackupJobSession' ? 'BackupTaskSession' : 'ReplicaTaskSession', jobUid: text(o.JobUid) ?? '' },
         status, description, progress: progress !== undefined ? { percent: progress } : undefined, startedAt: start, endedAt: end,
-        details: details(d('Job', text(o.JobName)), d('Job type', text(o.JobType)), d('Start', start && dateTime(start)),
+        details: () => details(d('Job', text(o.JobName)), d('Job type', text(o.JobType)), d('Start', start && dateTime(start)),
           d('End', end && dateTime(end)), d('Duration', start ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
           d('Progress', progress !== undefined ? `${progress}%` : undefined), d('Retry', text(o.IsRetry) === 'true' ? 'yes' : undefined),
           d('Failure', text(o.FailureMessage)), d('UID', b.id)) };
@@ -103,7 +103,7 @@ export function mapEntity(type: EmType, o: Obj, now = Date.now()): Entity {
         description: status === 'queued' ? 'Pending' : status === 'running' ? 'Running'
           : `${result && result !== 'None' ? result : state ?? 'Unknown'}${end ? ` · ${ago(end, now)}` : ''}`,
         startedAt: start, endedAt: end,
-        details: details(d('VM', vm), d('Start', start && dateTime(start)), d('End', end && dateTime(end)),
+        details: () => details(d('VM', vm), d('Start', start && dateTime(start)), d('End', end && dateTime(end)),
           d('Duration', start && status !== 'queued' ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
           d('Reason', text(o.Reason)), d('Total size', size !== undefined ? bytes(size) : undefined), d('UID', b.id)) };
     }
