@@ -216,9 +216,12 @@ async function addServer({ kindLabel, url, username, password, displayName, fing
   await answer(url);
   await waitInput(/User ?name/i);
   await answer(username);
-  const pw = await waitInput(/Password/i, { password: true });
-  if (!pw.text.includes(username) && !pw.text.includes(username.split('\\').pop())) {
-    console.log(`  note: password prompt does not mention the user name: ${JSON.stringify(pw.text)}`);
+  let pw = await waitInput(/Password/i, { password: true });
+  // The widget's text can lag a moment behind the input's type and aria-label.
+  for (let i = 0; i < 20 && !/Password/i.test(pw.text); i++) { await sleep(100); pw = (await quickInputText()) ?? pw; }
+  const said = `${pw.text}\n${pw.aria}\n${pw.placeholder}`;
+  if (!said.includes(username) && !said.includes(username.split('\\').pop())) {
+    console.log(`  note: password prompt does not mention the user name: ${JSON.stringify(said)}`);
   }
   await answer(password);
   const dn = await waitInput(/Display name/i);
@@ -306,6 +309,17 @@ try {
     await icon.waitFor({ timeout: 60000 });
     await icon.click();
     await page.locator(VIEW).first().waitFor({ timeout: 20000 });
+    // Widen the side bar (drag its sash) so session descriptions fit in the screenshots.
+    try {
+      const box = await page.locator('.part.sidebar').first().boundingBox();
+      if (box && box.width < 480) {
+        const y = box.y + box.height / 2;
+        await page.mouse.move(box.x + box.width + 1, y);
+        await page.mouse.down();
+        await page.mouse.move(box.x + 500, y, { steps: 8 });
+        await page.mouse.up();
+      }
+    } catch (e) { console.log(`  note: could not widen the side bar: ${e.message}`); }
     const header = norm(await page.locator(`${VIEW} .pane-header`).first().innerText().catch(() => ''));
     lap(`Veeam view open; pane header ${JSON.stringify(header)}`);
     if (!/servers/i.test(header)) throw new Error(`view "Servers" not found (header: ${header})`);
