@@ -13,7 +13,11 @@ export class Connections {
 
   constructor(private readonly store: ServerStore, private readonly secrets: SecretStore, private readonly log: Log) {}
 
-  client(server: LoadedServer): ServerClient {
+  client(node: LoadedServer): ServerClient {
+    // Tree nodes keep the definition they were listed with; use the one in the settings now
+    // (a newly trusted certificate, a CA file), or two callers would keep replacing each other's client.
+    const server = this.store.list().find((s) => s.key === node.key);
+    if (!server) { throw new VeeamError('config', `${node.def.name} is no longer in the settings.`); }
     if (server.problem) { throw new VeeamError('config', server.problem); }
     const http = this.store.http();
     const signature = JSON.stringify([server.def, http]);
