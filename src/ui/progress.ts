@@ -31,6 +31,7 @@ export class WorkWatcher {
   private ticking = false;
   private readonly abort = new AbortController();
   readonly statusItem: vscode.StatusBarItem;
+  private readonly storeListener: vscode.Disposable;
   /** Polls made since activation (for tests and `npm run bench`). */
   polls = 0;
 
@@ -43,6 +44,15 @@ export class WorkWatcher {
     this.statusItem = vscode.window.createStatusBarItem('veeam.progress', vscode.StatusBarAlignment.Left, 10);
     this.statusItem.name = 'Veeam Progress';
     this.statusItem.command = 'veeam.revealRunning';
+    this.storeListener = store.onDidChange(() => this.prune());
+  }
+
+  /** Stop watching work on servers that were removed from the settings. */
+  private prune(): void {
+    const keys = new Set(this.store.list().map((s) => s.key));
+    for (const w of [...this.items.values()]) {
+      if (!keys.has(w.node.server.key)) { this.unwatch(w.node.id); }
+    }
   }
 
   watch(node: EntityNode, opts: WatchOptions = {}): void {
@@ -57,7 +67,7 @@ export class WorkWatcher {
     this.schedule();
   }
 
-  /** Stop watching (the server's work goes on). */
+  /** Stop watching (the server's work goes on); a notification following it ends too. */
   unwatch(id: string): void {
     const w = this.items.get(id);
     if (!w) { return; }
@@ -65,6 +75,7 @@ export class WorkWatcher {
     if (w.owner) { w.owner.activity = undefined; this.tree.update(w.owner); }
     this.render();
     this.schedule();
+    w.onDone?.(undefined);
   }
 
   /** The watched work of a repository or job, if any. */
@@ -159,7 +170,7 @@ export class WorkWatcher {
 
   private render(): void {
     const all = [...this.items.values()];
-    if (!all.length) { this.statusItem.hide(); return; }
+    if (!all.length) { this.statusItem.hide(); this.statusItem.text = ''; this.statusItem.tooltip = undefined; return; }
     // The work the user started last comes first; the rest is counted.
     const main = [...all].reverse().find((w) => w.owner) ?? all[0];
     this.statusItem.text = `$(sync~spin) Veeam: ${this.label(main)} ${progressText(main.node.entity)}`.trimEnd()
@@ -177,6 +188,7 @@ export class WorkWatcher {
     this.abort.abort();
     if (this.timer) { clearTimeout(this.timer); }
     this.items.clear();
+    this.storeListener.dispose();
     this.statusItem.dispose();
   }
 }
