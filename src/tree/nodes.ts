@@ -18,7 +18,7 @@ export class ServerNode {
     const t = new vscode.TreeItem(def.name, vscode.TreeItemCollapsibleState.Collapsed);
     t.id = this.id;
     const kindLabel = def.kind === 'vb365' ? 'VB365' : def.kind === 'em' ? 'Enterprise Manager' : def.kind;
-    t.description = `${kindLabel} · ${hostOf(def.url)}`;
+    t.description = `${kindLabel} · ${hostOf(def.url)}${/^http:/i.test(def.url) ? ' · plain HTTP' : ''}`;
     t.iconPath = new vscode.ThemeIcon(this.server.problem ? 'server-environment' : 'server', this.server.problem ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(def.name)}**\n\n`);

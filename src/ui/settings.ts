@@ -1,5 +1,6 @@
 // Server definitions live in the application-scoped setting `veeam.servers`: a workspace
 // cannot redirect a stored password to another host, so workspace values are ignored.
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { ServerDefinition, serverKey } from '../api/model';
 import { kindOf } from '../api/kinds';
@@ -18,6 +19,7 @@ export class ServerStore {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private warnedWorkspace = false;
+  private readonly warnedHttp = new Set<string>();
 
   constructor(private readonly log: Log) {
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('veeam.servers')) { this.changed.fire(); } });
@@ -25,7 +27,9 @@ export class ServerStore {
 
   list(): LoadedServer[] {
     const info = vscode.workspace.getConfiguration('veeam').inspect<unknown[]>('servers');
-    if (!this.warnedWorkspace && (info?.workspaceValue !== undefined || info?.workspaceFolderValue !== undefined)) {
+    // VS Code drops application-scoped values from workspace settings before inspect() sees them,
+    // so the workspace's settings files are looked at too (only to say that they are ignored).
+    if (!this.warnedWorkspace && (info?.workspaceValue !== undefined || info?.workspaceFolderValue !== undefined || workspaceDefinesServers())) {
       this.warnedWorkspace = true;
       this.log.warn('A workspace-level "veeam.servers" is ignored: server definitions are read from user settings only, so a workspace cannot redirect your credentials.');
     }
@@ -33,6 +37,10 @@ export class ServerStore {
     const seen = new Set<string>();
     return raw.map((r, i) => {
       const { def, problem } = validate(r, i);
+      if (!problem && /^http:/i.test(def.url) && !this.warnedHttp.has(def.url)) {
+        this.warnedHttp.add(def.url);
+        this.log.warn(`${def.name} uses plain HTTP (${def.url}): accepted only because it is this machine; password and data are not encrypted.`);
+      }
       let key = serverKey(def);
       if (seen.has(key)) { key = `${key}#${i}`; }
       seen.add(key);
@@ -78,6 +86,14 @@ export class ServerStore {
   pollIntervalMs(): number {
     return Math.max(1, vscode.workspace.getConfiguration('veeam').get<number>('pollIntervalSeconds', 5)) * 1000;
   }
+}
+
+function workspaceDefinesServers(): boolean {
+  const files = [vscode.workspace.workspaceFile, ...(vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'))];
+  return files.some((u) => {
+    if (u?.scheme !== 'file') { return false; }
+    try { return /"veeam\.servers"\s*:/.test(fs.readFileSync(u.fsPath, 'utf8')); } catch { return false; }
+  });
 }
 
 function clean(d: ServerDefinition): ServerDefinition {
