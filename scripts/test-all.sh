@@ -28,8 +28,20 @@ free_port() {
 }
 # Parse "<prefix>N passed, N failed" from a log (last occurrence).
 counts() { grep -E "^$1[0-9]+ passed, [0-9]+ failed" "$2" 2>/dev/null | tail -1 | sed -E "s/^$1([0-9]+) passed, ([0-9]+) failed.*/\1 \2/"; }
-stop_all() { bash "$ROOT/scripts/vscode/stop-code-server.sh" "$H/run" "$H/demo"; }
-trap stop_all EXIT
+# Each run gets its own code-server state dir (.vscode-harness/runs/<pid>), so a
+# concurrent `npm test` or `npm run demo` in the same checkout is left alone; dirs of
+# runs whose process is gone are leftovers: their code-server is stopped, the dir removed.
+RUNS=$H/runs; RUN=$RUNS/$$
+export RUN_DIR=$RUN
+stop_all() { bash "$ROOT/scripts/vscode/stop-code-server.sh" "$RUN"; }
+for d in "$RUNS"/*; do
+  [[ -d $d ]] || continue
+  owner=$(basename "$d")
+  if [[ $owner != "$$" ]] && ! kill -0 "$owner" 2>/dev/null; then
+    bash "$ROOT/scripts/vscode/stop-code-server.sh" "$d"; rm -rf "$d"
+  fi
+done
+trap 'stop_all; rm -rf "$RUN"' EXIT
 trap 'echo "interrupted"; exit 130' INT TERM
 banner() { echo; echo "==== $* ($(date +%H:%M:%S))"; }
 
@@ -103,11 +115,11 @@ if [[ " $TIERS " == *" 2 "* ]]; then
   t=$SECONDS
   if ((harness_ok && emitted)); then
     stop_all
-    rm -rf "$H/run"; mkdir -p "$H/run/ws"
+    rm -rf "$RUN"; mkdir -p "$RUN/ws"
     port=$(free_port)
-    if SMOKE_DRIVER=1 bash scripts/vscode/start-code-server.sh "$H" "$port" "$H/run/ws" > "$RES/tier2-start.log" 2>&1; then
+    if SMOKE_DRIVER=1 bash scripts/vscode/start-code-server.sh "$H" "$port" "$RUN/ws" > "$RES/tier2-start.log" 2>&1; then
       VEEAM_TEST_RESULT_FILE="$RES/tier2-integration.json" timeout --kill-after=10 900 \
-        node test/integration/run-in-code-server.mjs "http://127.0.0.1:$port" "$H/run/ws" 2>&1 | tee "$RES/tier2-integration.log"
+        node test/integration/run-in-code-server.mjs "http://127.0.0.1:$port" "$RUN/ws" 2>&1 | tee "$RES/tier2-integration.log"
       p=; f=; read -r p f < <(counts 'integration: ' "$RES/tier2-integration.log")
       [[ -n ${p:-} ]] && record "tier 2 (integration)" "$p" "$f" "" $((SECONDS - t)) \
         || record "tier 2 (integration)" 0 1 "runner printed no summary" $((SECONDS - t))
@@ -115,7 +127,7 @@ if [[ " $TIERS " == *" 2 "* ]]; then
       cat "$RES/tier2-start.log"
       record "tier 2 (integration)" 0 1 "did not run: code-server did not start" $((SECONDS - t))
     fi
-    cp -f "$H/run/cs.log" "$RES/tier2-code-server.log" 2>/dev/null
+    cp -f "$RUN/cs.log" "$RES/tier2-code-server.log" 2>/dev/null
     stop_all
   else
     record "tier 2 (integration)" 0 1 "did not run: $( ((harness_ok)) || echo 'no harness; ')$( ((emitted)) || echo 'nothing compiled')" 0
@@ -128,11 +140,11 @@ if [[ " $TIERS " == *" 3 "* ]]; then
   t=$SECONDS
   if ((harness_ok && packaged && emitted)); then
     stop_all
-    rm -rf "$H/run"; mkdir -p "$H/run/ws"   # fresh user data and extensions
+    rm -rf "$RUN"; mkdir -p "$RUN/ws"   # fresh user data and extensions
     port=$(free_port)
     if bash scripts/vscode/install-extension.sh "$H" dist/veeam-explorer.vsix > "$RES/tier3-install.log" 2>&1 \
-      && SMOKE_DRIVER=0 bash scripts/vscode/start-code-server.sh "$H" "$port" "$H/run/ws" > "$RES/tier3-start.log" 2>&1; then
-      timeout --kill-after=10 900 node test/e2e/ui.mjs "http://127.0.0.1:$port" "$H/run/ws" 2>&1 | tee "$RES/tier3-e2e.log"
+      && SMOKE_DRIVER=0 bash scripts/vscode/start-code-server.sh "$H" "$port" "$RUN/ws" > "$RES/tier3-start.log" 2>&1; then
+      timeout --kill-after=10 900 node test/e2e/ui.mjs "http://127.0.0.1:$port" "$RUN/ws" 2>&1 | tee "$RES/tier3-e2e.log"
       p=; f=; read -r p f < <(counts 'e2e: ' "$RES/tier3-e2e.log")
       [[ -n ${p:-} ]] && record "tier 3 (e2e UI)" "$p" "$f" "$(grep -E '^e2e skipped' "$RES/tier3-e2e.log" | tail -1)" $((SECONDS - t)) \
         || record "tier 3 (e2e UI)" 0 1 "ui.mjs printed no summary" $((SECONDS - t))
@@ -140,7 +152,7 @@ if [[ " $TIERS " == *" 3 "* ]]; then
       cat "$RES/tier3-install.log" "$RES/tier3-start.log" 2>/dev/null
       record "tier 3 (e2e UI)" 0 1 "did not run: .vsix install or code-server start failed" $((SECONDS - t))
     fi
-    cp -f "$H/run/cs.log" "$RES/tier3-code-server.log" 2>/dev/null
+    cp -f "$RUN/cs.log" "$RES/tier3-code-server.log" 2>/dev/null
     stop_all
   else
     record "tier 3 (e2e UI)" 0 1 "did not run: $( ((harness_ok)) || echo 'no harness; ')$( ((packaged)) || echo 'package failed; ')$( ((emitted)) || echo 'nothing compiled')" 0
