@@ -121,6 +121,8 @@ try {
     if (t.state === 'failed') console.log(`FAILED: ${t.title}: ${(t.err ?? '').split('\n').slice(0, 4).join('\n    ')}`);
   }
   if (r.error) console.log(`suite error: ${r.error}`);
+  const pending = (r.tests ?? []).filter((t) => t.state === 'pending').length;
+  if (pending) console.log(`integration pending (skipped): ${pending}`);
 } catch {
   console.log(`no result file (${resultFile}): the suite did not run to the end (${code})`);
   failed = Math.max(failed, 1);
