@@ -121,7 +121,7 @@ if [[ " $TIERS " == *" 2 "* ]]; then
       VEEAM_TEST_RESULT_FILE="$RES/tier2-integration.json" timeout --kill-after=10 900 \
         node test/integration/run-in-code-server.mjs "http://127.0.0.1:$port" "$RUN/ws" 2>&1 | tee "$RES/tier2-integration.log"
       p=; f=; read -r p f < <(counts 'integration: ' "$RES/tier2-integration.log")
-      [[ -n ${p:-} ]] && record "tier 2 (integration)" "$p" "$f" "" $((SECONDS - t)) \
+      [[ -n ${p:-} ]] && record "tier 2 (integration)" "$p" "$f" "$(grep -E '^integration pending' "$RES/tier2-integration.log" | tail -1)" $((SECONDS - t)) \
         || record "tier 2 (integration)" 0 1 "runner printed no summary" $((SECONDS - t))
     else
       cat "$RES/tier2-start.log"
