@@ -90,7 +90,9 @@ export function requestTlsOptions(trust: TrustOptions): tls.ConnectionOptions {
   if (trust.trustedFingerprint) {
     // Chain checks are replaced by the exact-certificate check in pinSocket,
     // which runs before any request byte is written.
-    return { rejectUnauthorized: false };
+    // `session: undefined` (an own property) beats any agent's cached TLS session: VS Code may swap
+    // in https.globalAgent, and a resumed session carries no certificate to check the pin against.
+    return { rejectUnauthorized: false, session: undefined };
   }
   if (trust.caPem) {
     return { rejectUnauthorized: true, ca: [...tls.rootCertificates, trust.caPem] };
