@@ -89,6 +89,8 @@ export interface SessionFilter {
 
 export interface ServerClient {
   readonly definition: ServerDefinition;
+  /** Reach the server and log on (TLS, version, credentials); cheap when already logged on. */
+  connect(signal?: AbortSignal): Promise<void>;
   /** Children of the server (parent undefined) or of an entity, one page at a time. */
   children(parent: Entity | undefined, cursor: string | undefined, signal?: AbortSignal, filter?: SessionFilter): Promise<Page>;
   /** Re-read one entity (used while watching running work). */

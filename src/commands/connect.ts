@@ -12,7 +12,7 @@ export async function testConnection(ctx: Ctx, key: string, interactive: boolean
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Veeam: Connecting to ${server.def.name}…`, cancellable: false },
-        () => ctx.connections.client(server).children(undefined, undefined));
+        () => ctx.connections.client(server).connect());
       if (interactive) { void vscode.window.showInformationMessage(`Veeam: Connected to ${server.def.name}.`); }
       return true;
     } catch (e) {

@@ -76,12 +76,17 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     try {
       const client = this.connections.client(server);
       const parentEntity = node instanceof EntityNode ? node.entity : undefined;
+      const list = async () => {
+        // At the server node, connect first so TLS and credential problems show there.
+        if (node instanceof ServerNode) { await client.connect(); }
+        return client.children(parentEntity, cursor, undefined, this.filterFor?.(node));
+      };
       let page;
       try {
-        page = await client.children(parentEntity, cursor, undefined, this.filterFor?.(node));
+        page = await list();
       } catch (e) {
         if (node instanceof ServerNode && (await this.askPassword(node, toVeeamError(e)))) {
-          page = await client.children(undefined, cursor);
+          page = await list();
         } else { throw e; }
       }
       const nodes: Node[] = page.items.map((e) => this.entityNode(node, e));

@@ -60,7 +60,9 @@ export class WorkWatcher {
     if (existing) {
       Object.assign(existing, { owner: opts.owner ?? existing.owner, onUpdate: opts.onUpdate ?? existing.onUpdate, onDone: opts.onDone ?? existing.onDone });
     } else {
-      this.items.set(node.id, { node, failures: 0, nextAt: Date.now() + this.store.pollIntervalMs(), ...opts });
+      // Work the user just started gets its first reading after a second, then every interval.
+      const first = opts.owner ? Math.min(1000, this.store.pollIntervalMs()) : this.store.pollIntervalMs();
+      this.items.set(node.id, { node, failures: 0, nextAt: Date.now() + first, ...opts });
     }
     this.decorateOwner(this.items.get(node.id)!);
     this.render();
@@ -138,6 +140,7 @@ export class WorkWatcher {
 
   private finish(w: Watched, e: Entity | undefined, error?: string): void {
     this.items.delete(w.node.id);
+    this.render();
     if (w.owner) {
       w.owner.activity = undefined;
       this.tree.refresh(w.owner);       // reload the sessions under it

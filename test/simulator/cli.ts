@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const vb365Port = await freeOrAny(args.vb365Port);
   const emPort = await freeOrAny(args.emPort);
   const sim = await startSimulator({ vb365Port, emPort, seed: args.seed, verbose: args.verbose });
-  const note = (want: number, got: number): string => (want === got ? '' : ` (port ${want} was taken)`);
+  const note = (want: number, got: number): string => (want === got || want === 0 ? '' : ` (port ${want} was taken)`);
   process.stdout.write([
     'Veeam simulator running',
     `  VB365:       ${sim.vb365.url}${note(args.vb365Port, sim.vb365.port)}`,

@@ -67,6 +67,11 @@ export class EmClient implements ServerClient {
     return this.versionP;
   }
 
+  async connect(signal?: AbortSignal): Promise<void> {
+    await this.version(signal);
+    if (!this.token) { await this.logon(); }
+  }
+
   /** One logon in flight at a time, however many requests wait for it. */
   private logon(): Promise<void> {
     this.logonP ??= this.doLogon().finally(() => { this.logonP = undefined; });

@@ -27,6 +27,11 @@ export class Vb365Client implements ServerClient {
     this.auth = new Vb365Auth(this.transport, definition.username, deps.credentials, () => this.version());
   }
 
+  async connect(signal?: AbortSignal): Promise<void> {
+    await this.version(signal);
+    await this.auth.bearer(signal);
+  }
+
   /** The API version: pinned in the definition, else the newest the server answers. */
   version(signal?: AbortSignal): Promise<number> {
     if (!this.versionP) {
