@@ -8,32 +8,14 @@ import { startSimulator, SimulatorExt } from '../simulator';
 import type { ClientDeps, Entity, RequestLogEntry, ServerDefinition } from '../../src/api/model';
 import { VeeamError } from '../../src/api/errors';
 import { EmClient } from '../../src/api/em';
-import { postsTo, until } from './helpers';
+import { postsTo, until, expectFailure, harvestSecrets } from './helpers';
 
 const messages: string[] = [];
 const logs: RequestLogEntry[] = [];
 
-async function failure(p: Promise<unknown>, kind: VeeamError['kind'], re?: RegExp): Promise<VeeamError> {
-  try { await p; } catch (e) {
-    assert.ok(e instanceof VeeamError, `not a VeeamError: ${String(e)}`);
-    messages.push(e.message, e.extra.serverMessage ?? '');
-    assert.equal(e.kind, kind, `${e.kind}: ${e.message}`);
-    if (re) { assert.match(e.message, re); }
-    return e;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
+const failure = (p: Promise<unknown>, kind: VeeamError['kind'], re?: RegExp) => expectFailure(messages, p, kind, re);
 
-function secrets(sim: SimulatorExt, seen: Set<string>): void {
-  seen.add(sim.credentials.password);
-  seen.add(Buffer.from(`${sim.credentials.username}:${sim.credentials.password}`).toString('base64'));
-  for (const r of sim.stats.log) {
-    const m = /^(?:Bearer|Basic)\s+(\S+)$/i.exec(String(r.headers.authorization ?? ''));
-    if (m) { seen.add(m[1]); }
-    const em = r.headers['x-restsvcsessionid'];
-    if (typeof em === 'string' && em) { seen.add(em); }
-  }
-}
+const secrets = harvestSecrets;
 
 function emClient(sim: SimulatorExt, wire: 'xml' | 'json' = 'xml'): EmClient {
   const def: ServerDefinition = { name: 'em', kind: 'em', url: sim.em.url, username: sim.credentials.username,

@@ -9,7 +9,7 @@ import type { Entity, RequestLogEntry, ServerClient } from '../../src/api/model'
 import type { Vb365Options } from '../simulator/types';
 import { VeeamError } from '../../src/api/errors';
 import { Transport } from '../../src/api/http/transport';
-import { makeClient, postsTo } from './helpers';
+import { makeClient, postsTo, expectFailure, harvestSecrets } from './helpers';
 
 const FAST = { timeoutMs: 2000, connectTimeoutMs: 1000 };
 const messages: string[] = [];
@@ -17,31 +17,9 @@ const logs: RequestLogEntry[][] = [];
 const seen = new Set<string>();
 const sims: SimulatorExt[] = [];
 
-async function failure(p: Promise<unknown>, kind: VeeamError['kind'], re?: RegExp): Promise<VeeamError> {
-  try { await p; } catch (e) {
-    assert.ok(e instanceof VeeamError, `not a VeeamError: ${String(e)}`);
-    messages.push(e.message, e.extra.serverMessage ?? '');
-    assert.equal(e.kind, kind, `${e.kind}: ${e.message}`);
-    if (re) { assert.match(e.message, re); }
-    return e;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
+const failure = (p: Promise<unknown>, kind: VeeamError['kind'], re?: RegExp) => expectFailure(messages, p, kind, re);
 
-function collect(sim: SimulatorExt): void {
-  seen.add(sim.credentials.password);
-  seen.add(Buffer.from(`${sim.credentials.username}:${sim.credentials.password}`).toString('base64'));
-  for (const r of sim.stats.log) {
-    const m = /^(?:Bearer|Basic)\s+(\S+)$/i.exec(String(r.headers.authorization ?? ''));
-    if (m) { seen.add(m[1]); }
-    const rt = /refresh_token=([^&\s]+)/.exec(r.body)?.[1];
-    if (rt) { seen.add(decodeURIComponent(rt)); }
-    const em = r.headers['x-restsvcsessionid'];
-    if (typeof em === 'string' && em) { seen.add(em); }
-    const logonId = /^\/api\/logonSessions\/([0-9a-f-]{36})/.exec(r.path)?.[1];
-    if (logonId) { seen.add(logonId); }
-  }
-}
+const collect = (sim: SimulatorExt): void => harvestSecrets(sim, seen);
 
 async function newSim(vb365: Vb365Options = {}, idleTimeoutSeconds?: number): Promise<SimulatorExt> {
   const s = await startSimulator({ vb365: { sessionsPerJob: 5, ...vb365 }, em: { sessionsPerJob: 5, idleTimeoutSeconds, jobDurationMs: 1500 } });

@@ -7,37 +7,15 @@ import assert from 'node:assert/strict';
 import { startSimulator, SimulatorExt } from '../simulator';
 import type { Entity, RequestLogEntry, ServerClient } from '../../src/api/model';
 import { VeeamError } from '../../src/api/errors';
-import { makeClient, postsTo, until } from './helpers';
+import { makeClient, postsTo, until, expectFailure, harvestSecrets } from './helpers';
 
 const FAST = { timeoutMs: 800, connectTimeoutMs: 500 };
 const messages: string[] = [];
 const logs: RequestLogEntry[][] = [];
 
-async function failure(p: Promise<unknown>, kind: VeeamError['kind'], re?: RegExp): Promise<VeeamError> {
-  try { await p; } catch (e) {
-    assert.ok(e instanceof VeeamError, `not a VeeamError: ${String(e)}`);
-    messages.push(e.message, e.extra.serverMessage ?? '');
-    assert.equal(e.kind, kind, `${e.kind}: ${e.message}`);
-    if (re) { assert.match(e.message, re); }
-    return e;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
+const failure = (p: Promise<unknown>, kind: VeeamError['kind'], re?: RegExp) => expectFailure(messages, p, kind, re);
 
-/** Password, Basic credentials, bearer and refresh tokens as the simulator saw them. */
-function secrets(sim: SimulatorExt, seen: Set<string>): void {
-  seen.add(sim.credentials.password);
-  seen.add(Buffer.from(`${sim.credentials.username}:${sim.credentials.password}`).toString('base64'));
-  for (const r of sim.stats.log) {
-    const auth = String(r.headers.authorization ?? '');
-    const m = /^(?:Bearer|Basic)\s+(\S+)$/i.exec(auth);
-    if (m) { seen.add(m[1]); }
-    const rt = /refresh_token=([^&\s]+)/.exec(r.body)?.[1];
-    if (rt) { seen.add(decodeURIComponent(rt)); }
-    const em = r.headers['x-restsvcsessionid'];
-    if (typeof em === 'string' && em) { seen.add(em); }
-  }
-}
+const secrets = harvestSecrets;
 
 const gets = (sim: SimulatorExt, re: RegExp) => sim.stats.log.filter((r) => r.method === 'GET' && re.test(r.path));
 const elapsed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => { const t = Date.now(); const v = await fn(); return [v, Date.now() - t]; };

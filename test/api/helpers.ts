@@ -1,5 +1,7 @@
 // Shared by the API tests: a client for a simulator server with the deps the extension would give it.
+import assert from 'node:assert/strict';
 import { ClientDeps, RequestLogEntry, ServerDefinition } from '../../src/api/model';
+import { VeeamError } from '../../src/api/errors';
 import { kindOf } from '../../src/api/kinds';
 import type { ServerClient } from '../../src/api/model';
 import type { SimulatorExt } from '../simulator';
@@ -40,4 +42,32 @@ export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, time
 
 export function postsTo(sim: SimulatorExt, re: RegExp): number {
   return Object.entries(sim.stats.posts).filter(([p]) => re.test(p)).reduce((a, [, n]) => a + n, 0);
+}
+
+/** Await a promise that must fail with a VeeamError of `kind`; its texts go to `messages` (scanned for secrets later). */
+export async function expectFailure(messages: string[], p: Promise<unknown>, kind: VeeamError['kind'], re?: RegExp): Promise<VeeamError> {
+  try { await p; } catch (e) {
+    assert.ok(e instanceof VeeamError, `not a VeeamError: ${String(e)}`);
+    messages.push(e.message, e.extra.serverMessage ?? '');
+    assert.equal(e.kind, kind, `${e.kind}: ${e.message}`);
+    if (re) { assert.match(e.message, re); }
+    return e;
+  }
+  assert.fail(`expected a ${kind} error`);
+}
+
+/** Password, Basic credentials, bearer and refresh tokens and EM session tokens, as the simulator saw them. */
+export function harvestSecrets(sim: SimulatorExt, seen: Set<string>): void {
+  seen.add(sim.credentials.password);
+  seen.add(Buffer.from(`${sim.credentials.username}:${sim.credentials.password}`).toString('base64'));
+  for (const r of sim.stats.log) {
+    const m = /^(?:Bearer|Basic)\s+(\S+)$/i.exec(String(r.headers.authorization ?? ''));
+    if (m) { seen.add(m[1]); }
+    const rt = /refresh_token=([^&\s]+)/.exec(r.body)?.[1];
+    if (rt) { seen.add(decodeURIComponent(rt)); }
+    const em = r.headers['x-restsvcsessionid'];
+    if (typeof em === 'string' && em) { seen.add(em); }
+    const logonId = /^\/api\/logonSessions\/([0-9a-f-]{36})/.exec(r.path)?.[1];
+    if (logonId) { seen.add(logonId); }
+  }
 }

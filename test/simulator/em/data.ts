@@ -22,16 +22,9 @@ export interface TaskRec {
   finalResult: 'Success' | 'Warning' | 'Failed'; reason: string; totalSize: number;
 }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../rng';
+
+export const rng = mulberry32;
 
 function guid(r: () => number): string {
   const h = () => Math.floor(r() * 0x10000).toString(16).padStart(4, '0');
