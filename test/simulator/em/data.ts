@@ -1,6 +1,7 @@
 // Seeded, deterministic EM data: backup servers, jobs, repositories, job sessions and task
 // sessions. Times are relative to the moment the data is built; states of running sessions
 // are computed from the clock whenever they are read, so progress advances by itself.
+import { mulberry32 } from '../rng';
 
 export type SessionKind = 'BackupJobSession' | 'ReplicaJobSession';
 export type TaskKind = 'BackupTaskSession' | 'ReplicaTaskSession';
@@ -21,8 +22,6 @@ export interface TaskRec {
   id: string; kind: TaskKind; session: SessionRec; vm: string; start: number; end: number;
   finalResult: 'Success' | 'Warning' | 'Failed'; reason: string; totalSize: number;
 }
-
-import { mulberry32 } from '../rng';
 
 export const rng = mulberry32;
 
