@@ -1,5 +1,5 @@
-// Shared by Sync and Start Job: a cancellable notification that follows the watched work.
-// Cancelling stops watching; the server's work goes on.
+// Shared by Sync and Start Job: one start per repository or job, then a cancellable
+// notification that follows the watched work. Cancelling stops watching; the server's work goes on.
 import * as vscode from 'vscode';
 import { Entity } from '../api/model';
 import type { EntityNode } from '../tree/nodes';
@@ -31,4 +31,41 @@ export function watchWithProgress(ctx: Ctx, node: EntityNode, owner: EntityNode,
         resolve(undefined);
       });
     }));
+}
+
+const starting = new Set<string>();
+
+export interface StartOptions {
+  /** Shown when the owner already runs (a second click starts nothing). */
+  busy: string;
+  /** Asked after the busy check; false cancels. */
+  confirm?: () => Promise<boolean>;
+  /** Title of the notification while the POST is sent. */
+  starting: string;
+  /** Sends the POST (never retried, never aborted) and returns the work to watch. */
+  start: (report: (message: string) => void) => Promise<Entity>;
+  /** Title of the notification that follows the work. */
+  watching: string;
+}
+
+/** Start work on `owner` once: a second call while it starts or runs reveals the running work. */
+export async function startOnce(ctx: Ctx, owner: EntityNode, o: StartOptions): Promise<Entity | undefined> {
+  const running = ctx.watcher.runningFor(owner.id);
+  if (running || starting.has(owner.id)) {
+    if (running) { await ctx.view.reveal(running, { select: true, focus: false }); }
+    vscode.window.setStatusBarMessage(`Veeam: ${o.busy}`, 4000);
+    return running?.entity;
+  }
+  if (o.confirm && !(await o.confirm())) { return undefined; }
+  starting.add(owner.id);
+  let session: EntityNode;
+  try {
+    const e = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: o.starting },
+      (progress) => o.start((message) => progress.report({ message })));
+    session = ctx.tree.adopt(owner, e);
+  } finally {
+    starting.delete(owner.id);
+  }
+  ctx.log.info(`${o.watching.replace(/^Veeam: /, '')}: started (${session.entity.type} ${session.entity.id}).`);
+  return watchWithProgress(ctx, session, owner, o.watching);
 }
