@@ -7,6 +7,8 @@ import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinit
 import { FilterExpr, and, cond, eq, formatFilter, sessionFilterExpr } from './filter';
 import { EmType, folder, mapEntity } from './map';
 import { Obj, arr, links, obj, parseXml, reindent, text } from './xml';
+import { followTask } from './task';
+import { sleep } from '../http/sleep';
 
 const LIST_TAG: Record<EmType, string> = {
   BackupServer: 'BackupServers', Job: 'Jobs', Repository: 'Repositories', BackupJobSession: 'BackupJobSessions',
@@ -263,21 +265,14 @@ export class EmClient implements ServerClient {
     const u = new URL(job.ref.href, this.definition.url);
     const startPath = `${u.pathname}?action=start`;
     const res = await this.call('POST', startPath, signal, 'application/xml', `job "${job.name}"`);   // never retried
-    let task = this.parseXmlBody(res, startPath).value;
+    const task = this.parseXmlBody(res, startPath).value;
     const taskHref = this.local(text(task.Href) ?? `/api/tasks/${encodeURIComponent(text(task.TaskId) ?? '')}`);
     onStatus?.(`Start of "${job.name}" requested; waiting for Enterprise Manager…`);
-    const limitMs = Math.max(60_000, this.deps.http.timeoutMs * 4);
-    const deadline = Date.now() + limitMs;
-    while (text(task.State) !== 'Finished') {
-      if (Date.now() > deadline) { throw new VeeamError('timeout', `The start of "${job.name}" did not finish within ${Math.round(limitMs / 1000)} s.`); }
-      await sleep(this.options.pollMs ?? 500, signal);
-      task = this.parseXmlBody(await this.call('GET', taskHref, signal), taskHref).value;
-    }
-    const result = obj(task.Result);
-    const message = text(result.Message);
-    if (text(result.Success) !== 'true') {
-      throw new VeeamError('http', message ?? `Enterprise Manager could not start "${job.name}".`, { serverMessage: message });
-    }
+    const message = await followTask(task, {
+      read: async (href) => this.parseXmlBody(await this.call('GET', href, signal), href).value,
+      href: taskHref, what: `"${job.name}"`, limitMs: Math.max(60_000, this.deps.http.timeoutMs * 4),
+      pollMs: this.options.pollMs ?? 500, signal,
+    });
     onStatus?.(message ?? `Job "${job.name}" triggered to start.`);
     let session = await newest();
     for (let i = 0; i < 20 && (!session || text(session.UID) === before); i++) {
@@ -306,13 +301,4 @@ export class EmClient implements ServerClient {
     }
     this.transport.dispose();
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(new VeeamError('cancelled', 'Cancelled.')); return; }
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new VeeamError('cancelled', 'Cancelled.')); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -7,6 +7,7 @@ import * as https from 'node:https';
 import type * as tls from 'node:tls';
 import { RequestLogEntry } from '../model';
 import { VeeamError } from '../errors';
+import { sleep } from './sleep';
 import { TrustOptions, describeCertificateProblem, isCertificateErrorCode, pinSocket, probeCertificate, requestTlsOptions } from './tls';
 
 export interface TransportOptions extends TrustOptions {
@@ -203,12 +204,7 @@ export class Transport {
   private backoff(attempt: number, signal: AbortSignal | undefined, retryAfterSeconds?: number): Promise<void> {
     const base = this.opts.backoffMs ?? 300;
     const ms = retryAfterSeconds !== undefined ? Math.min(retryAfterSeconds * 1000, 30000) : base * 2 ** attempt;
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) { reject(new VeeamError('cancelled', 'Cancelled.')); return; }
-      const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-      const onAbort = () => { clearTimeout(t); reject(new VeeamError('cancelled', 'Cancelled.')); };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleep(ms, signal);
   }
 
   dispose(): void {
