@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { toVeeamError } from '../api/errors';
 import { probeCertificate } from '../api/http/tls';
 import type { Ctx } from './context';
+import { abortOn } from './cancel';
 
 export async function testConnection(ctx: Ctx, key: string, interactive: boolean): Promise<boolean> {
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -11,8 +12,8 @@ export async function testConnection(ctx: Ctx, key: string, interactive: boolean
     if (!server) { return false; }
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Veeam: Connecting to ${server.def.name}…`, cancellable: false },
-        () => ctx.connections.client(server).connect());
+        { location: vscode.ProgressLocation.Notification, title: `Veeam: Connecting to ${server.def.name}…`, cancellable: true },
+        (_p, token) => ctx.connections.client(server).connect(abortOn(token)));
       if (interactive) { void vscode.window.showInformationMessage(`Veeam: Connected to ${server.def.name}.`); }
       return true;
     } catch (e) {

@@ -21,6 +21,8 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
   private servers: ServerNode[] = [];
   /** Servers whose password was already asked for in this session (asked again only on request). */
   private readonly prompted = new Set<string>();
+  /** Cancels every load in flight on a full refresh or when the extension shuts down. */
+  private abort = new AbortController();
   /** Called with every running entity the tree lists, so its progress is watched. */
   onRunning?: (node: EntityNode) => void;
   /** Decorates a node before it is shown (e.g. "Syncing 42 %" on a repository). */
@@ -52,8 +54,10 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     if (node instanceof LoadMoreNode) { return []; }
     const cached = this.listings.get(node.id);
     if (cached) { return cached.nodes; }
-    const listing = await this.load(node, undefined);
-    this.listings.set(node.id, listing);
+    const signal = this.abort.signal;
+    const listing = await this.load(node, undefined, signal);
+    // A load overtaken by a full refresh is dropped (the tree asks again).
+    if (!signal.aborted) { this.listings.set(node.id, listing); }
     return listing.nodes;
   }
 
@@ -71,15 +75,15 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     return this.servers;
   }
 
-  private async load(node: ServerNode | EntityNode, cursor: string | undefined): Promise<Listing> {
+  private async load(node: ServerNode | EntityNode, cursor: string | undefined, signal: AbortSignal): Promise<Listing> {
     const server = node.server;
     try {
       const client = this.connections.client(server);
       const parentEntity = node instanceof EntityNode ? node.entity : undefined;
       const list = async () => {
         // At the server node, connect first so TLS and credential problems show there.
-        if (node instanceof ServerNode) { await client.connect(); }
-        return client.children(parentEntity, cursor, undefined, this.filterFor?.(node));
+        if (node instanceof ServerNode) { await client.connect(signal); }
+        return client.children(parentEntity, cursor, signal, this.filterFor?.(node));
       };
       let page;
       try {
@@ -130,7 +134,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     if (!listing || more.loading) { return; }
     more.loading = true;
     this.changed.fire(more);
-    const next = await this.load(parent, more.cursor);
+    const next = await this.load(parent, more.cursor, this.abort.signal);
     const kept = listing.nodes.filter((n) => n !== more);
     this.listings.set(parent.id, { nodes: [...kept, ...next.nodes], next: next.next });
     this.changed.fire(parent);
@@ -139,6 +143,9 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
   /** Reload a node's children (or everything) from the server. */
   refresh(node?: Node): void {
     if (!node) {
+      // Loads still in flight belong to the old tree: abort them (their sockets close).
+      this.abort.abort();
+      this.abort = new AbortController();
       this.listings.clear();
       this.prompted.clear();
       this.changed.fire(undefined);
@@ -182,7 +189,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     return (await this.getChildren(node)).filter((n): n is EntityNode => n instanceof EntityNode);
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void { this.abort.abort(); this.changed.dispose(); }
 }
 
 function emptyWhat(node: ServerNode | EntityNode): string {

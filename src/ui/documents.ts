@@ -32,27 +32,27 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider {
     });
   }
 
-  async open(node: EntityNode, format: 'json' | 'xml'): Promise<vscode.TextEditor> {
+  async open(node: EntityNode, format: 'json' | 'xml', signal?: AbortSignal): Promise<vscode.TextEditor> {
     const uri = this.uriFor(node, format);
     const key = uri.toString();
     const src: Source = this.sources.get(key) ?? { node, format };
     src.node = node;
-    src.text = await this.fetch(src);
+    src.text = await this.fetch(src, signal);
     this.sources.set(key, src);
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     return vscode.window.showTextDocument(doc, { preview: false });
   }
 
-  async refresh(uri: vscode.Uri): Promise<void> {
+  async refresh(uri: vscode.Uri, signal?: AbortSignal): Promise<void> {
     const src = this.sources.get(uri.toString());
     if (!src) { throw new Error('This document is no longer linked to a server item; open it again from the tree.'); }
-    src.text = await this.fetch(src);
+    src.text = await this.fetch(src, signal);
     this.changed.fire(uri);
   }
 
-  private async fetch(src: Source): Promise<string> {
-    const doc = await this.connections.client(src.node.server).document(src.node.entity, src.format);
+  private async fetch(src: Source, signal?: AbortSignal): Promise<string> {
+    const doc = await this.connections.client(src.node.server).document(src.node.entity, src.format, signal);
     return pretty(doc);
   }
 
