@@ -13,6 +13,7 @@ export { DEFAULT_PASSWORD, DEFAULT_USERNAME } from './vb365';
 export type * from './types';
 
 const LOG_MAX = 2000;
+const RESPONSE_BODY_MAX = 64 * 1024;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Simulator plus extras that are not in the contract. */
@@ -51,6 +52,43 @@ class Listening {
   constructor(port: number) { this.port = port; }
 }
 
+/** Keep what a response sends (headers and the first RESPONSE_BODY_MAX bytes of the body) without changing it. */
+function keepResponse(res: http.ServerResponse): { headers(): http.OutgoingHttpHeaders; body(): string } {
+  const extra: http.OutgoingHttpHeaders = {};
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const keep = (c: unknown): void => {
+    if (size >= RESPONSE_BODY_MAX) return;
+    const b = typeof c === 'string' ? Buffer.from(c) : c instanceof Uint8Array ? Buffer.from(c) : undefined;
+    if (!b) return;
+    const part = b.subarray(0, RESPONSE_BODY_MAX - size);
+    chunks.push(part);
+    size += part.length;
+  };
+  const { writeHead, write, end } = res;
+  res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+    const h = typeof args[1] === 'string' ? args[2] : args[1];
+    if (Array.isArray(h)) {
+      for (let i = 0; i + 1 < h.length; i += 2) extra[String(h[i]).toLowerCase()] = h[i + 1] as string;
+    } else if (h && typeof h === 'object') {
+      for (const [k, v] of Object.entries(h as http.OutgoingHttpHeaders)) extra[k.toLowerCase()] = v;
+    }
+    return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof res.writeHead;
+  res.write = function (this: http.ServerResponse, ...args: unknown[]) {
+    keep(args[0]);
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof res.write;
+  res.end = function (this: http.ServerResponse, ...args: unknown[]) {
+    if (typeof args[0] !== 'function') keep(args[0]);
+    return (end as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof res.end;
+  return {
+    headers: () => ({ ...res.getHeaders(), ...extra }),
+    body: () => Buffer.concat(chunks).toString('utf8'),
+  };
+}
+
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatorExt> {
   const host = opts.host ?? '127.0.0.1';
   const seed = opts.seed ?? 42;
@@ -76,9 +114,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const rec: RequestRecord = { server: kind, method, path: p, status: 0, headers: req.headers, body, at: Date.now() };
     stats.log.push(rec);
     if (stats.log.length > LOG_MAX) stats.log.splice(0, stats.log.length - LOG_MAX);
+    const response = method === 'POST' ? keepResponse(res) : undefined;
+    let finished = false;
     const done = (): void => {
+      if (finished) return;
+      finished = true;
       rec.status = res.headersSent ? res.statusCode : 0;
+      if (response) {
+        rec.responseHeaders = response.headers();
+        rec.responseBody = response.body();
+      }
       if (opts.verbose) process.stderr.write(`[${kind}] ${method} ${p} → ${rec.status || 'no response'}\n`);
+      opts.onRequestDone?.(rec);
     };
     res.once('finish', done);
     res.once('close', () => { if (!res.writableFinished) done(); });

@@ -52,6 +52,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** Log one line per request to stderr. Default false. */
   verbose?: boolean;
+  /** Called once per request when its response is finished (or the socket closed), with the complete record. */
+  onRequestDone?: (rec: RequestRecord) => void;
 }
 
 export type FaultKind =
@@ -89,6 +91,10 @@ export interface RequestRecord {
   headers: http.IncomingHttpHeaders;
   body: string;
   at: number;
+  /** POST requests only: the response headers as sent (names lower-case). */
+  responseHeaders?: http.OutgoingHttpHeaders;
+  /** POST requests only: the response body as text, at most the first 64 KB. */
+  responseBody?: string;
 }
 
 export interface SimulatorStats {
