@@ -1,10 +1,17 @@
-// node out/test/simulator/cli.js [--vb365-port 4443] [--em-port 9398] [--seed N] [--verbose] [--state-file PATH]
+// node out/test/simulator/cli.js [--vb365-port 4443] [--em-port 9398] [--seed N] [--verbose] [--state-file PATH] [--secrets-file PATH]
+//   --state-file    JSON with the URLs, certificate fingerprint and credentials, written once when listening.
+//   --secrets-file  JSON {"secrets":[{"kind","value"}]} of every secret the simulator received or handed out:
+//                   passwords (also wrong ones), Basic credentials, VB365 access and refresh tokens, EM
+//                   X-RestSvcSessionId values and logon SessionIds. Rewritten (atomically) whenever a new one
+//                   appears, so nothing is lost when the process is killed. For leak scans (test/e2e/secret-scan.mjs).
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { startSimulator } from './index';
+import { startSimulator, type RequestRecord } from './index';
 
-function parseArgs(argv: string[]): { vb365Port: number; emPort: number; seed?: number; verbose: boolean; stateFile?: string } {
-  const out = { vb365Port: 4443, emPort: 9398, seed: undefined as number | undefined, verbose: false, stateFile: undefined as string | undefined };
+interface Args { vb365Port: number; emPort: number; seed?: number; verbose: boolean; stateFile?: string; secretsFile?: string }
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { vb365Port: 4443, emPort: 9398, seed: undefined, verbose: false, stateFile: undefined, secretsFile: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = (): string => {
@@ -17,8 +24,9 @@ function parseArgs(argv: string[]): { vb365Port: number; emPort: number; seed?: 
     else if (a === '--seed') out.seed = Number(val());
     else if (a === '--verbose') out.verbose = true;
     else if (a === '--state-file') out.stateFile = val();
+    else if (a === '--secrets-file') out.secretsFile = val();
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('Usage: cli.js [--vb365-port 4443] [--em-port 9398] [--seed N] [--verbose] [--state-file PATH]\n');
+      process.stdout.write('Usage: cli.js [--vb365-port 4443] [--em-port 9398] [--seed N] [--verbose] [--state-file PATH] [--secrets-file PATH]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -34,11 +42,82 @@ function freeOrAny(port: number): Promise<number> {
   });
 }
 
+type SecretKind = 'password' | 'basic-credentials' | 'vb365-access-token' | 'vb365-refresh-token'
+  | 'em-session-token' | 'em-logon-session-id';
+
+/** Every secret in one request/response pair (request headers and body; for POSTs also the response). */
+function secretsOf(r: RequestRecord): [SecretKind, string][] {
+  const out: [SecretKind, string][] = [];
+  const header = (h: Record<string, unknown> | undefined, name: string): string[] => {
+    const v = h?.[name];
+    return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
+  };
+  for (const auth of header(r.headers, 'authorization')) {
+    const basic = /^Basic\s+(\S+)$/i.exec(auth)?.[1];
+    if (basic) {
+      out.push(['basic-credentials', basic]);
+      const decoded = Buffer.from(basic, 'base64').toString('utf8');
+      if (decoded.includes(':')) out.push(['password', decoded.slice(decoded.indexOf(':') + 1)]);
+    }
+    const bearer = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+    if (bearer) out.push(['vb365-access-token', bearer]);
+  }
+  // VB365 POST /token: form (or JSON) request with password or refresh_token; JSON grant in the response.
+  if (/\/token(\?|$)/i.test(r.path)) {
+    let req: Record<string, unknown> = {};
+    try { req = r.body.trimStart().startsWith('{') ? JSON.parse(r.body) as Record<string, unknown> : Object.fromEntries(new URLSearchParams(r.body)); } catch { /* not parseable */ }
+    if (typeof req.password === 'string' && req.password) out.push(['password', req.password]);
+    if (typeof req.refresh_token === 'string' && req.refresh_token) out.push(['vb365-refresh-token', req.refresh_token]);
+    try {
+      const grant = JSON.parse(r.responseBody ?? '') as Record<string, unknown>;
+      if (typeof grant.access_token === 'string') out.push(['vb365-access-token', grant.access_token]);
+      if (typeof grant.refresh_token === 'string') out.push(['vb365-refresh-token', grant.refresh_token]);
+    } catch { /* not a grant */ }
+  }
+  // EM: the session token in request/response headers and cookies, the logon SessionId in paths, Location and bodies.
+  for (const v of [...header(r.headers, 'x-restsvcsessionid'), ...header(r.responseHeaders, 'x-restsvcsessionid')]) out.push(['em-session-token', v]);
+  for (const c of [...header(r.headers, 'cookie'), ...header(r.responseHeaders, 'set-cookie')]) {
+    const m = /X-RestSvcSessionId=([^;\s]+)/.exec(c)?.[1];
+    if (m) out.push(['em-session-token', decodeURIComponent(m)]);
+  }
+  const logonId = /logonSessions\/([0-9a-f-]{36})/i;
+  for (const s of [r.path, ...header(r.responseHeaders, 'location')]) {
+    const m = logonId.exec(s)?.[1];
+    if (m) out.push(['em-logon-session-id', m]);
+  }
+  for (const m of (r.responseBody ?? '').matchAll(/<SessionId>([^<]+)<\/SessionId>|"SessionId"\s*:\s*"([^"]+)"/g)) out.push(['em-logon-session-id', m[1] ?? m[2]]);
+  return out.filter(([, v]) => v.length >= 6);
+}
+
+/** Keeps `file` = every secret seen so far (written to a temp file, then renamed). */
+function secretsKeeper(file: string): (kind: SecretKind, value: string) => void {
+  const seen = new Map<string, SecretKind>();
+  const write = (): void => {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ secrets: [...seen].map(([value, kind]) => ({ kind, value })) }, null, 1) + '\n', { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  };
+  write();
+  return (kind, value) => {
+    if (seen.has(value)) return;
+    seen.set(value, kind);
+    write();
+  };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const vb365Port = await freeOrAny(args.vb365Port);
   const emPort = await freeOrAny(args.emPort);
-  const sim = await startSimulator({ vb365Port, emPort, seed: args.seed, verbose: args.verbose });
+  const keep = args.secretsFile ? secretsKeeper(args.secretsFile) : undefined;
+  const onRequestDone = keep ? (r: RequestRecord): void => {
+    try { for (const [k, v] of secretsOf(r)) keep(k, v); } catch (e) { process.stderr.write(`simulator: secrets file: ${String(e)}\n`); }
+  } : undefined;
+  const sim = await startSimulator({ vb365Port, emPort, seed: args.seed, verbose: args.verbose, onRequestDone });
+  if (keep) {
+    keep('password', sim.credentials.password);
+    keep('basic-credentials', Buffer.from(`${sim.credentials.username}:${sim.credentials.password}`).toString('base64'));
+  }
   const note = (want: number, got: number): string => (want === got || want === 0 ? '' : ` (port ${want} was taken)`);
   process.stdout.write([
     'Veeam simulator running',
