@@ -4,7 +4,8 @@
 #   build   lint, compile (tsc, type-checks everything), package (esbuild + vsce → dist/veeam-explorer.vsix)
 #   tier 1  API tests against the simulator: node --test out/test/api/ (machine's Node)
 #   tier 2  integration tests (mocha) inside code-server's real extension host (smoke driver on)
-#   tier 3  UI end-to-end test of the installed .vsix (playwright-core + chromium, no smoke driver)
+#   tier 3  UI end-to-end test of the installed .vsix (playwright-core + chromium, no smoke driver),
+#           ending with a scan of everything written for secrets (test/e2e/secret-scan.mjs)
 # A failing step does not stop the others. Prints per-tier counts and a final line
 # `N passed, N failed` (sums); exits 1 if anything failed or a tier did not run.
 # Logs: test-results/*.log.   Env: SKIP_SETUP=1, TIERS="1 2 3" (subset, for local loops).
@@ -144,7 +145,9 @@ if [[ " $TIERS " == *" 3 "* ]]; then
     port=$(free_port)
     if bash scripts/vscode/install-extension.sh "$H" dist/veeam-explorer.vsix > "$RES/tier3-install.log" 2>&1 \
       && SMOKE_DRIVER=0 bash scripts/vscode/start-code-server.sh "$H" "$port" "$RUN/ws" > "$RES/tier3-start.log" 2>&1; then
-      timeout --kill-after=10 900 node test/e2e/ui.mjs "http://127.0.0.1:$port" "$RUN/ws" 2>&1 | tee "$RES/tier3-e2e.log"
+      # The last e2e step scans what code-server and the extension wrote (these dirs) for secrets.
+      E2E_USER_DATA_DIR="$RUN/data" E2E_EXTENSIONS_DIR="$RUN/exts" E2E_RUN_DIR="$RUN" timeout --kill-after=10 900 \
+        node test/e2e/ui.mjs "http://127.0.0.1:$port" "$RUN/ws" 2>&1 | tee "$RES/tier3-e2e.log"
       p=; f=; read -r p f < <(counts 'e2e: ' "$RES/tier3-e2e.log")
       [[ -n ${p:-} ]] && record "tier 3 (e2e UI)" "$p" "$f" "$(grep -E '^e2e skipped' "$RES/tier3-e2e.log" | tail -1)" $((SECONDS - t)) \
         || record "tier 3 (e2e UI)" 0 1 "ui.mjs printed no summary" $((SECONDS - t))
