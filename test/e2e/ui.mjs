@@ -194,9 +194,13 @@ async function contextMenu(r) {
 }
 async function chooseMenu(menu, label) {
   const item = menu.locator('.action-item', { hasText: exact(label) }).first();
+  // The workbench menu ignores a mouse-up that comes right after it opened (the right-click's own).
+  await sleep(300);
   await item.click();
-  // A click that lands while the menu is still settling can leave it open: then choose by keyboard.
-  if (await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => false, () => true)) {
+  // A click that still lands too early leaves the menu open: then choose by keyboard (unless the
+  // click did open a dialog, whose default button Enter would press).
+  if (await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => false, () => true)
+    && !(await page.locator('.monaco-dialog-box').first().isVisible())) {
     console.log(`  note: the context menu stayed open after clicking "${label}"; choosing it with Enter`);
     await item.hover();
     await page.keyboard.press('Enter');
