@@ -118,6 +118,8 @@ export interface RequestLogEntry {
   status?: number;
   ms: number;
   error?: string;
+  /** Aborted by the extension (a refresh or shutdown), not a failure. */
+  cancelled?: boolean;
   attempt?: number;
 }
 

@@ -99,7 +99,8 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
       return { nodes, next: page.next };
     } catch (e) {
       const err = toVeeamError(e);
-      this.log.warn(`${server.def.name}: ${err.message}`);
+      if (err.kind === 'cancelled') { this.log.debug(`${server.def.name}: a load was cancelled by a refresh.`); }
+      else { this.log.warn(`${server.def.name}: ${err.message}`); }
       return { nodes: errorNodes(node, err, !!(await this.secrets.get(server.key))) };
     }
   }

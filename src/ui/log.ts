@@ -9,8 +9,9 @@ export class Log {
 
   request(server: string, e: RequestLogEntry): void {
     const line = `[${server}] ${e.method} ${e.path} → ${e.status ?? 'failed'} (${e.ms} ms)${e.attempt ? ` attempt ${e.attempt}` : ''}${e.error ? `: ${e.error}` : ''}`;
-    if (e.error || (e.status ?? 0) >= 500) { this.channel.warn(line); } else { this.channel.debug(line); }
+    if (!e.cancelled && (e.error || (e.status ?? 0) >= 500)) { this.channel.warn(line); } else { this.channel.debug(line); }
   }
+  debug(m: string): void { this.channel.debug(m); }
   info(m: string): void { this.channel.info(m); }
   warn(m: string): void { this.channel.warn(m); }
   error(m: string): void { this.channel.error(m); }

@@ -58,6 +58,8 @@ export class WorkWatcher {
   watch(node: EntityNode, opts: WatchOptions = {}): void {
     const existing = this.items.get(node.id);
     if (existing) {
+      // Already listed by the tree (adopt() reports it as running): the user's start brings the first reading forward.
+      if (opts.owner && !existing.owner) { existing.nextAt = Math.min(existing.nextAt, Date.now() + Math.min(1000, this.store.pollIntervalMs())); }
       Object.assign(existing, { owner: opts.owner ?? existing.owner, onUpdate: opts.onUpdate ?? existing.onUpdate, onDone: opts.onDone ?? existing.onDone });
     } else {
       // Work the user just started gets its first reading after a second, then every interval.

@@ -141,6 +141,7 @@ export class Transport {
     } catch (e) {
       const err = await this.translate(e, req);
       entry.error = err.message;
+      if (err.kind === 'cancelled') { entry.cancelled = true; }
       throw err;
     } finally {
       entry.ms = Date.now() - started;
