@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type * as net from 'node:net';
-import { Transport, retryAfter } from '../../src/api/http/transport';
+import { Transport } from '../../src/api/http/transport';
+import { retryAfter } from '../../src/api/http/body';
 import type { RequestLogEntry } from '../../src/api/model';
 import { VeeamError } from '../../src/api/errors';
 

@@ -1,8 +1,8 @@
 // Veeam Backup Enterprise Manager client: logon sessions (X-RestSvcSessionId), XML (or JSON)
 // reads through the query service, documents as received, and the job-start Task flow.
 import { VeeamError } from '../errors';
-import { busyNote, htmlError, parseJson, stripBom } from '../http/body';
-import { HttpResponse, Method, Transport, retryAfter } from '../http/transport';
+import { busyNote, htmlError, parseJson, retryAfter, stripBom } from '../http/body';
+import { HttpResponse, Method, Transport } from '../http/transport';
 import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition, SessionFilter } from '../model';
 import { FilterExpr, and, cond, eq, formatFilter, sessionFilterExpr } from './filter';
 import { EmType, folder, mapEntity } from './map';

@@ -1,7 +1,7 @@
 // Turning response bodies into data, with specific messages for what real servers
 // and the proxies in front of them send instead.
 import { VeeamError } from '../errors';
-import { HttpResponse, retryAfter } from './transport';
+import type { HttpResponse } from './transport';
 
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -51,4 +51,14 @@ export function pretty(doc: { contentType: 'json' | 'xml'; text: string }): stri
     try { return JSON.stringify(JSON.parse(stripBom(doc.text)), null, 2); } catch { return doc.text; }
   }
   return doc.text;
+}
+
+/** Seconds the server asks to wait (Retry-After as seconds or an HTTP date). */
+export function retryAfter(res: HttpResponse): number | undefined {
+  const v = res.headers['retry-after'];
+  if (!v) { return undefined; }
+  const n = Number(v);
+  if (Number.isFinite(n)) { return Math.max(0, n); }
+  const d = Date.parse(v);
+  return Number.isFinite(d) ? Math.max(0, (d - Date.now()) / 1000) : undefined;
 }

@@ -8,6 +8,7 @@ import type * as tls from 'node:tls';
 import { RequestLogEntry } from '../model';
 import { VeeamError } from '../errors';
 import { sleep } from './sleep';
+import { retryAfter } from './body';
 import { TrustOptions, describeCertificateProblem, isCertificateErrorCode, pinSocket, probeCertificate, requestTlsOptions } from './tls';
 
 export interface TransportOptions extends TrustOptions {
@@ -219,13 +220,4 @@ function flatHeaders(h: Record<string, unknown>): Record<string, string> {
     if (v !== undefined && v !== null) { out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v); }
   }
   return out;
-}
-
-export function retryAfter(res: HttpResponse): number | undefined {
-  const v = res.headers['retry-after'];
-  if (!v) { return undefined; }
-  const n = Number(v);
-  if (Number.isFinite(n)) { return Math.max(0, n); }
-  const d = Date.parse(v);
-  return Number.isFinite(d) ? Math.max(0, (d - Date.now()) / 1000) : undefined;
 }

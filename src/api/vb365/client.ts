@@ -2,8 +2,8 @@
 // envelopes, and the actions (sync, start). Returns normalized entities plus raw payloads.
 import { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition } from '../model';
 import { VeeamError } from '../errors';
-import { HttpResponse, Method, Transport, retryAfter } from '../http/transport';
-import { busyNote, htmlError, parseJson } from '../http/body';
+import { HttpResponse, Method, Transport } from '../http/transport';
+import { busyNote, htmlError, parseJson, retryAfter } from '../http/body';
 import { Vb365Auth } from './auth';
 import * as N from './normalize';
 import { toXml } from './xml';
