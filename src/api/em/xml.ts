@@ -25,6 +25,7 @@ const parser = new XMLParser({
   // By name only (building the path string for every tag costs ~20 % of the parse); a list
   // item at the document root (a single <Job> entity) is unwrapped in parseXml.
   isArray: (name: string, _jpath: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute && LIST_ITEMS.has(name),
+  jPath: false,                  // no path string built per tag (nothing here reads it)
 });
 
 /** Parse an EM XML document; returns the root element name and its content. Throws on bad XML. */
