@@ -46,10 +46,6 @@ export class VeeamError extends Error {
   get status(): number | undefined { return this.extra.status; }
 }
 
-export function isVeeamError(e: unknown, kind?: ErrorKind): e is VeeamError {
-  return e instanceof VeeamError && (kind === undefined || e.kind === kind);
-}
-
 export function toVeeamError(e: unknown): VeeamError {
   if (e instanceof VeeamError) { return e; }
   const message = e instanceof Error ? e.message : String(e);

@@ -72,13 +72,6 @@ export interface RawDocument {
   text: string;
 }
 
-/** Running work the UI watches (a sync, a job session, an EM task). */
-export interface Watchable {
-  entity: Entity;
-  /** true while the work is still going. */
-  running: boolean;
-}
-
 export interface SessionFilter {
   result?: 'Success' | 'Warning' | 'Failed';
   /** ISO lower bound of the creation time. */

@@ -62,6 +62,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 
   private roots(): ServerNode[] {
+    this.store.warnIfWorkspaceServers();
     const list = this.store.list();
     this.connections.prune(list);
     const old = new Map(this.servers.map((s) => [s.server.key, s]));
@@ -161,9 +162,6 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     this.changed.fire(target);
   }
 
-  /** Forget that a password was asked for, so the next expand asks again. */
-  allowPrompt(serverKey: string): void { this.prompted.delete(serverKey); }
-
   /** Show a changed entity (from polling) without reloading its parent. */
   update(node: EntityNode, entity?: Entity): void {
     if (entity) { node.entity = entity; }
@@ -181,7 +179,6 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     return node;
   }
 
-  node(id: string): Node | undefined { return this.byId.get(id); }
   serverNodes(): ServerNode[] { return this.servers.length ? this.servers : this.roots(); }
   serverNode(key: string): ServerNode | undefined { return this.serverNodes().find((s) => s.server.key === key); }
 

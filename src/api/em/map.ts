@@ -46,8 +46,6 @@ function resultStatus(result: string | undefined): EntityStatus {
 
 const RUNNING_STATES = new Set(['starting', 'working', 'resuming', 'pausing', 'stopping', 'inprogress']);
 
-export function isRunning(e: Entity): boolean { return e.status === 'running' || e.status === 'queued'; }
-
 export function mapEntity(type: EmType, o: Obj, now = Date.now()): Entity {
   const b = base(o, type);
   switch (type) {

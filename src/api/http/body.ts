@@ -39,13 +39,6 @@ export function parseJson<T = unknown>(res: HttpResponse, path: string): T {
   }
 }
 
-export function expectObject(v: unknown, what: string, path: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new VeeamError('malformed', `Unexpected ${what} from ${path}: expected an object.`, { path });
-  }
-  return v as Record<string, unknown>;
-}
-
 export function pretty(doc: { contentType: 'json' | 'xml'; text: string }): string {
   if (doc.contentType === 'json') {
     try { return JSON.stringify(JSON.parse(stripBom(doc.text)), null, 2); } catch { return doc.text; }
