@@ -3,7 +3,7 @@
 import { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition } from '../model';
 import { VeeamError } from '../errors';
 import { HttpResponse, Method, Transport } from '../http/transport';
-import { busyNote, htmlError, parseJson, retryAfter } from '../http/body';
+import { busyNote, htmlError, parseJson, retryAfter, stripBom } from '../http/body';
 import { Vb365Auth } from './auth';
 import * as N from './normalize';
 import { toXml } from './xml';
@@ -83,7 +83,7 @@ export class Vb365Client implements ServerClient {
     if (html) { return html; }
     let serverMessage: string | undefined; let errorCode: string | undefined;
     try {
-      const b = JSON.parse(res.text.replace(/^\uFEFF/, '')) as Obj;
+      const b = JSON.parse(stripBom(res.text)) as Obj;
       serverMessage = typeof b.message === 'string' ? b.message : undefined;
       errorCode = typeof b.errorCode === 'string' ? b.errorCode : undefined;
     } catch { /* not JSON */ }
@@ -140,12 +140,17 @@ export class Vb365Client implements ServerClient {
         return { items: [] };
       case 'job': return this.jobSessions(v, parent, cursor, signal);
       case 'repository': {
-        const list = await this.json(`/v${v}/RepositorySynchronizeSessions`, signal);
-        const arr = (Array.isArray(list) ? list : ((list as Obj)?.results as Obj[] | undefined) ?? []) as Obj[];
-        return { items: arr.filter((s) => s.repositoryId === parent.id).map((s) => N.syncSession(s, parent.name)) };
+        return { items: (await this.syncSessions(v, parent.id!, signal)).map((s) => N.syncSession(s, parent.name)) };
       }
       default: return { items: [] };
     }
+  }
+
+  /** The sync sessions of one repository (the collection is a bare array in every version; a page is accepted too). */
+  private async syncSessions(v: number, repositoryId: string, signal?: AbortSignal): Promise<Obj[]> {
+    const list = await this.json(`/v${v}/RepositorySynchronizeSessions`, signal);
+    const arr = (Array.isArray(list) ? list : ((list as Obj)?.results as Obj[] | undefined) ?? []) as Obj[];
+    return arr.filter((s) => s.repositoryId === repositoryId);
   }
 
   private async jobSessions(v: number, job: Entity, cursor: string | undefined, signal?: AbortSignal): Promise<Page> {
@@ -204,8 +209,7 @@ export class Vb365Client implements ServerClient {
     const body = res.text.trim() ? parseJson<Obj>(res, path) : {};
     if (body && typeof body.id === 'string') { return N.syncSession(body, repo.name); }
     // v4 documents no id in the answer: find the running session of this repository.
-    const list = await this.json(`/v${v}/RepositorySynchronizeSessions`, signal);
-    const running = (Array.isArray(list) ? list as Obj[] : []).find((s) => s.repositoryId === repo.id && s.state === 'Synchronizing');
+    const running = (await this.syncSessions(v, repo.id!, signal)).find((s) => s.state === 'Synchronizing');
     if (!running) { throw new VeeamError('malformed', `The sync of ${repo.name} was accepted but no running sync session was found.`); }
     return N.syncSession(running, repo.name);
   }
