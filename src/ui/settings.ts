@@ -25,14 +25,22 @@ export class ServerStore {
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('veeam.servers')) { this.changed.fire(); } });
   }
 
-  list(): LoadedServer[] {
+  /**
+   * Say once in the log that a workspace-level "veeam.servers" is ignored. VS Code drops application-scoped
+   * values from workspace settings before inspect() sees them, so the workspace's settings files are read
+   * too; called when the tree lists its servers, not on every lookup (list() runs on every load and poll).
+   */
+  warnIfWorkspaceServers(): void {
+    if (this.warnedWorkspace) { return; }
     const info = vscode.workspace.getConfiguration('veeam').inspect<unknown[]>('servers');
-    // VS Code drops application-scoped values from workspace settings before inspect() sees them,
-    // so the workspace's settings files are looked at too (only to say that they are ignored).
-    if (!this.warnedWorkspace && (info?.workspaceValue !== undefined || info?.workspaceFolderValue !== undefined || workspaceDefinesServers())) {
+    if (info?.workspaceValue !== undefined || info?.workspaceFolderValue !== undefined || workspaceDefinesServers()) {
       this.warnedWorkspace = true;
       this.log.warn('A workspace-level "veeam.servers" is ignored: server definitions are read from user settings only, so a workspace cannot redirect your credentials.');
     }
+  }
+
+  list(): LoadedServer[] {
+    const info = vscode.workspace.getConfiguration('veeam').inspect<unknown[]>('servers');
     const raw = Array.isArray(info?.globalValue) ? info!.globalValue : [];
     const seen = new Set<string>();
     return raw.map((r, i) => {
