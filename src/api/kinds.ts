@@ -1,24 +1,26 @@
-// The server kinds the extension knows. Adding a kind = one folder under src/api and one entry here.
-// Only the metadata is loaded at activation; a kind's implementation (and with it axios and
+// The server kinds the extension knows. Adding a kind = its folder under src/api (an info.ts that
+// describes it and an index.ts with its client) and one entry here; nothing outside src/api changes.
+// Only the descriptions are loaded at activation; a kind's client (and with it axios and
 // fast-xml-parser) is required on first use, which keeps activation fast.
-import type { ServerKind, ServerKindId } from './model';
+import type { KindInfo, ServerKind } from './model';
+import { vb365Info } from './vb365/info';
+import { emInfo } from './em/info';
 
-interface Entry { id: ServerKindId; label: string; defaultPort: number; load: () => ServerKind }
+interface Entry { info: KindInfo; load: () => ServerKind }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const ENTRIES: Entry[] = [
-  { id: 'vb365', label: 'Veeam Backup for Microsoft 365', defaultPort: 4443,
-    load: () => (require('./vb365') as typeof import('./vb365')).vb365Kind },
-  { id: 'em', label: 'Veeam Backup Enterprise Manager', defaultPort: 9398,
-    load: () => (require('./em') as typeof import('./em')).emKind },
+  { info: vb365Info, load: () => (require('./vb365') as typeof import('./vb365')).vb365Kind },
+  { info: emInfo, load: () => (require('./em') as typeof import('./em')).emKind },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export const KINDS: Partial<Record<ServerKindId, ServerKind>> = Object.fromEntries(ENTRIES.map((e) => [e.id, {
-  id: e.id, label: e.label, defaultPort: e.defaultPort,
+/** Every kind, in the order Add Server offers them. */
+export const KINDS: readonly ServerKind[] = ENTRIES.map((e) => ({
+  ...e.info,
   createClient: (def, deps) => e.load().createClient(def, deps),
-} satisfies ServerKind]));
+} satisfies ServerKind));
 
 export function kindOf(id: string): ServerKind | undefined {
-  return (KINDS as Record<string, ServerKind | undefined>)[id];
+  return KINDS.find((k) => k.id === id);
 }

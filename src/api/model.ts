@@ -2,7 +2,8 @@
 // A kind (src/api/vb365, src/api/em, …) maps its API onto these shapes; nothing
 // outside src/api knows a kind's wire format.
 
-export type ServerKindId = 'vb365' | 'em';
+/** A kind's id, as written in a server definition ("kind": "vb365"); the kinds are listed in kinds.ts. */
+export type ServerKindId = string;
 
 /** One entry of the `veeam.servers` setting. */
 export interface ServerDefinition {
@@ -23,11 +24,16 @@ export function serverKey(def: Pick<ServerDefinition, 'url' | 'username'>): stri
 export type EntityStatus =
   | 'success' | 'warning' | 'failed' | 'running' | 'queued' | 'stopped' | 'idle' | 'disabled' | 'unknown';
 
-export type EntityType =
-  | 'folder' | 'organization' | 'repository' | 'job' | 'jobSession' | 'syncSession'
-  | 'backupServer' | 'taskSession' | 'replicaSession' | 'backupSession';
+/**
+ * An entity type, named by its kind ('repository', 'jobSession', …) and described in the kind's
+ * `types`. 'folder' is the one type every kind shares: a grouping node without an id of its own.
+ */
+export type EntityType = string;
 
-export type ActionId = 'sync' | 'startJob' | 'openJson' | 'openXml' | 'copyId' | 'filter';
+/** What a user can do with an entity; the commands of the same name act on entities that list them. */
+export type ActionId =
+  | 'sync' | 'startJob' | 'stopJob' | 'retryJob' | 'enableJob' | 'disableJob'
+  | 'openJson' | 'openXml' | 'copyId' | 'filter' | 'openLog' | 'copyMessage';
 
 export interface Progress {
   percent?: number;       // 0–100 where the API reports one
@@ -54,10 +60,14 @@ export interface Entity {
   endedAt?: string;       // ISO
   hasChildren: boolean;
   actions: ActionId[];
-  /** Kind-private locator the kind's client uses to fetch children, documents and actions. */
+  /** The server's own message for a failed or warning result (whole text; the description shows a short form). */
+  message?: string;
+  /** A folder's public role ('jobs', 'repos', …): the steps of the kind's target paths name it. */
+  role?: string;
+  /** A codicon that overrides the type's icon (folders say what they hold). */
+  icon?: string;
+  /** Kind-private locator the kind's client uses to fetch children, documents and actions. Nothing outside the kind reads it. */
   ref: Record<string, string>;
-  /** For folders that can be filtered (EM sessions): the filter currently applied. */
-  filterable?: boolean;
 }
 
 /** A page of children. `next` is an opaque cursor for "Load more…". */
@@ -116,13 +126,58 @@ export interface RequestLogEntry {
   attempt?: number;
 }
 
-/** A server kind: a module that can be added without touching the others. */
-export interface ServerKind {
+/** How the tree, commands and status bar treat one entity type of a kind. */
+export interface EntityTypeInfo {
+  /** Codicon shown when the status gives none (and always for infrastructure types, see statusIcon). */
+  icon: string;
+  /** Singular and plural noun for messages and pickers: ['repository', 'repositories']. */
+  noun: [string, string];
+  /** Show the status icon (success/failed/running…) instead of `icon`. Default true; a warning always shows. */
+  statusIcon?: boolean;
+  /** What an empty listing of this entity's children holds: 'synchronization sessions'. Default 'items'. */
+  emptyChildren?: string;
+  /** Running entities of this type are followed live while listed (status bar, tree). */
+  watch?: boolean;
+  /** The owner's description while this work runs: 'Syncing' → 'Syncing 42%'. Default 'Running'. */
+  activity?: string;
+  /** Re-read this entity when watched work under it ends (a job's last result follows its session). */
+  followsChildren?: boolean;
+  /** Named in confirmations when it is an ancestor: 'backup server' → "on backup server VBR01". */
+  scope?: string;
+}
+
+/** One step of a target path: a folder with this role, or every entity of this type, among the children. */
+export interface TargetStep { role?: string; type?: EntityType }
+
+/** Where the command palette finds the entities an action applies to, walking the tree from the server node. */
+export interface TargetPath { via: TargetStep[]; types: EntityType[] }
+
+/** What a kind says about itself. It lives apart from the client so that activation loads no HTTP code. */
+export interface KindInfo {
   id: ServerKindId;
-  label: string;          // 'Veeam Backup for Microsoft 365'
+  label: string;              // 'Veeam Backup for Microsoft 365'
+  shortLabel: string;         // 'VB365'
   defaultPort: number;
+  urlPlaceholder: string;     // 'https://vb365.example.com:4443'
+  userPlaceholder: string;    // 'DOMAIN\\administrator'
+  /** Shown when editing the pinned API version: 'e.g. v8; empty = detect'. */
+  apiVersionHint: string;
+  types: Record<EntityType, EntityTypeInfo>;
+  /** For palette commands: where the targets of each action are. */
+  targets: Partial<Record<ActionId, TargetPath>>;
+}
+
+/** A server kind: its description plus a client factory, loaded on first use. */
+export interface ServerKind extends KindInfo {
   createClient(def: ServerDefinition, deps: ClientDeps): ServerClient;
 }
+
+/** The description of an entity type of a kind, with defaults for types it does not describe. */
+export function typeInfo(kind: KindInfo | undefined, type: EntityType): EntityTypeInfo {
+  return kind?.types[type] ?? (type === 'folder' ? FOLDER_INFO : { icon: 'circle-outline', noun: [type, `${type}s`] });
+}
+
+const FOLDER_INFO: EntityTypeInfo = { icon: 'folder', noun: ['folder', 'folders'], statusIcon: false };
 
 export interface ClientDeps {
   credentials: Credentials;

@@ -85,7 +85,7 @@ test('tree: root folders, servers, jobs, repositories, sessions (newest first, p
   try {
     const root = await all(c, undefined);
     assert.deepEqual(root.map((r) => r.name), ['Backup Servers', 'Replica Sessions (last 30 days)', 'Backup Sessions']);
-    assert.deepEqual(root.map((r) => !!r.filterable), [false, true, true]);
+    assert.deepEqual(root.map((r) => r.actions.includes('filter')), [false, true, true]);
     const servers = await all(c, root[0]);
     assert.equal(servers.length, 2);
     const vbr01 = byName(servers, 'vbr01');

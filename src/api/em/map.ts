@@ -4,16 +4,19 @@ import type { ActionId, Detail, Entity, EntityStatus } from '../model';
 import { Obj, links, text } from './xml';
 
 export type EmType = 'BackupServer' | 'Job' | 'Repository' | 'BackupJobSession' | 'ReplicaJobSession' | 'BackupTaskSession' | 'ReplicaTaskSession';
-export const EM_TYPES: EmType[] = ['BackupServer', 'Job', 'Repository', 'BackupJobSession', 'ReplicaJobSession', 'BackupTaskSession', 'ReplicaTaskSession'];
 
 const DOC_ACTIONS: ActionId[] = ['openJson', 'openXml', 'copyId'];
 
 export type FolderKind = 'backupServers' | 'replicaSessions' | 'backupSessions' | 'jobs' | 'repositories';
 
+const FOLDER_ICONS: Record<FolderKind, string> = {
+  backupServers: 'server-process', replicaSessions: 'mirror', backupSessions: 'history', jobs: 'checklist', repositories: 'database',
+};
+
 export function folder(kind: FolderKind, name: string, extra: Record<string, string> = {}, filterable = false): Entity {
   const scope = extra.serverUid ? `:${extra.serverUid}` : '';
   return { key: `em:folder:${kind}${scope}`, type: 'folder', name, hasChildren: true, actions: filterable ? ['filter'] : [],
-    ref: { folder: kind, ...extra }, filterable: filterable || undefined };
+    role: kind, icon: FOLDER_ICONS[kind], ref: { folder: kind, ...extra } };
 }
 
 /** The entity's own URL with ?format=Entity (from the Href, else its Alternate link). */

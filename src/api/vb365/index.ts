@@ -1,9 +1,5 @@
-import { ServerKind } from '../model';
+import type { ServerKind } from '../model';
 import { Vb365Client } from './client';
+import { vb365Info } from './info';
 
-export const vb365Kind: ServerKind = {
-  id: 'vb365',
-  label: 'Veeam Backup for Microsoft 365',
-  defaultPort: 4443,
-  createClient: (def, deps) => new Vb365Client(def, deps),
-};
+export const vb365Kind: ServerKind = { ...vb365Info, createClient: (def, deps) => new Vb365Client(def, deps) };

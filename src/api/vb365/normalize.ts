@@ -143,6 +143,9 @@ export function syncSession(s: Obj, repositoryName?: string): Entity {
   };
 }
 
+const FOLDER_ICONS: Record<string, string> = { orgs: 'organization', repos: 'database', jobs: 'checklist' };
+
 export function folder(key: string, name: string, description?: string): Entity {
-  return { key: `folder:${key}`, type: 'folder', name, description, hasChildren: true, actions: [], ref: { folder: key } };
+  return { key: `folder:${key}`, type: 'folder', name, description, hasChildren: true, actions: [], role: key,
+    icon: FOLDER_ICONS[key], ref: { folder: key } };
 }
