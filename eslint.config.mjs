@@ -1,17 +1,31 @@
 import tseslint from 'typescript-eslint';
 
+// Imports run one way: api ← services ← (tree | ui) ← commands ← extension.ts.
+// src/api is pure TypeScript (no vscode, tested in plain Node); services hold state and talk to
+// servers; tree and ui are views on the services and do not import each other.
+const layer = (files, forbidden, extraPaths = []) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', {
+      paths: extraPaths,
+      patterns: forbidden.map((f) => ({ group: [`**/${f}`, `**/${f}/**`], message: `${files[0].split('/')[1]} may not import ${f} (imports run api ← services ← tree|ui ← commands ← extension)` })),
+    }],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-harness/**', 'scripts/**', 'test/e2e/**', '*.mjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      // src/api must stay free of the editor API so it runs (and is tested) in plain Node.
       'no-restricted-imports': 'off',
     },
   },
-  {
-    files: ['src/api/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api never imports vscode' }] }] },
-  },
+  layer(['src/api/**/*.ts'], ['services', 'tree', 'ui', 'commands', 'extension'],
+    [{ name: 'vscode', message: 'src/api never imports vscode' }]),
+  layer(['src/services/**/*.ts'], ['tree', 'ui', 'commands', 'extension']),
+  layer(['src/tree/**/*.ts'], ['ui', 'commands', 'extension']),
+  layer(['src/ui/**/*.ts'], ['tree', 'commands', 'extension']),
+  layer(['src/commands/**/*.ts'], ['extension']),
 );

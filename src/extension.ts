@@ -1,21 +1,20 @@
-// Wiring only: create the services, register the tree, documents and commands.
+// Wiring only: create the services, then the views on them, then the commands.
 // No network in activate(): servers are contacted when their node is expanded.
 import * as vscode from 'vscode';
+import { ServerStore } from './services/settings';
+import { SecretStore } from './services/secrets';
+import { Connections } from './services/connections';
+import { WorkWatcher } from './services/work';
+import { FilterStore } from './services/filters';
 import { Log } from './ui/log';
-import { ServerStore } from './ui/settings';
-import { SecretStore } from './ui/secrets';
-import { Connections } from './ui/connections';
 import { prompts } from './ui/prompts';
-import { WorkWatcher } from './ui/progress';
+import { ProgressStatusBar } from './ui/statusBar';
 import { DocumentProvider, SCHEME } from './ui/documents';
-import { FilterStore, describeFilter } from './ui/filters';
 import { ServerTreeProvider } from './tree/provider';
-import { EntityNode, Node } from './tree/nodes';
+import type { Node } from './tree/nodes';
 import { registerCommands } from './commands/register';
 import { COMMANDS } from './commands';
 import type { Ctx } from './commands/context';
-
-const WATCHED_TYPES = new Set(['jobSession', 'syncSession', 'backupSession', 'replicaSession']);
 
 let shutdown: (() => Promise<void>) | undefined;
 
@@ -25,24 +24,16 @@ export function activate(context: vscode.ExtensionContext) {
   const secrets = new SecretStore(context.secrets, log);
   const connections = new Connections(store, secrets, log);
   const filters = new FilterStore(context.workspaceState);
-  const tree = new ServerTreeProvider(store, secrets, connections, prompts, log);
+  const watcher = new WorkWatcher(connections, store, log);
+  const statusBar = new ProgressStatusBar(watcher);
+  const tree = new ServerTreeProvider(store, secrets, connections, watcher, filters, prompts, log);
   const view = vscode.window.createTreeView<Node>('veeam.servers', { treeDataProvider: tree, showCollapseAll: true });
-  const watcher = new WorkWatcher(tree, connections, store, log);
   const docs = new DocumentProvider(connections);
 
-  // Running sessions the tree lists are followed live (a job's own status follows its session).
-  tree.onRunning = (node) => { if (WATCHED_TYPES.has(node.entity.type)) { watcher.watch(node); } };
-  tree.filterFor = (node) => (node instanceof EntityNode && node.entity.actions.includes('filter') ? filters.get(node.id) : undefined);
-  tree.decorate = (node) => {
-    const f = node.entity.actions.includes('filter') ? filters.get(node.id) : undefined;
-    node.filterText = f ? describeFilter(f) : undefined;
-  };
-
-  const ctx: Ctx = { tree, view, store, secrets, connections, watcher, docs, prompts, log, filters };
+  const ctx: Ctx = { tree, view, store, secrets, connections, watcher, statusBar, docs, prompts, log, filters };
   context.subscriptions.push(
-    log, tree, view, watcher, docs,
+    log, store, secrets, watcher, statusBar, tree, view, docs,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
-    store.onDidChange(() => tree.refresh()),
     ...registerCommands(ctx, COMMANDS),
   );
   shutdown = () => connections.disposeAll();

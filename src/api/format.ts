@@ -62,3 +62,15 @@ export function num(v: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   return Number.isFinite(n) ? n : undefined;
 }
+
+/** host:port of a URL, or the text itself when it is not one. */
+export function hostOf(url: string): string {
+  try { return new URL(url).host; } catch { return url; }
+}
+
+/** How far running work is: '42%', '1,193 objects' or ''. */
+export function progressText(e: { progress?: { percent?: number; objects?: number } }): string {
+  if (e.progress?.percent !== undefined) { return `${Math.round(e.progress.percent)}%`; }
+  if (e.progress?.objects !== undefined) { return `${e.progress.objects.toLocaleString('en-US')} objects`; }
+  return '';
+}

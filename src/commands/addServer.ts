@@ -2,30 +2,29 @@
 // that offers to trust a self-signed certificate. The definition is saved whatever the test says.
 import * as vscode from 'vscode';
 import { KINDS } from '../api/kinds';
-import { ServerDefinition, ServerKindId, serverKey } from '../api/model';
-import { checkUrl } from '../ui/settings';
-import { hostOf } from '../ui/prompts';
+import { ServerDefinition, serverKey } from '../api/model';
+import { hostOf } from '../api/format';
+import { checkUrl } from '../services/settings';
 import { testConnection } from './connect';
 import type { Command } from './context';
 
 export const addServer: Command = {
   id: 'veeam.addServer',
   async run(ctx) {
-    const kinds = Object.values(KINDS).filter((k) => !!k);
     const kind = await vscode.window.showQuickPick(
-      kinds.map((k) => ({ label: k.label, description: `port ${k.defaultPort}`, id: k.id as ServerKindId, port: k.defaultPort })),
+      KINDS.map((k) => ({ label: k.label, description: `port ${k.defaultPort}`, id: k.id, port: k.defaultPort, k })),
       { title: 'Veeam: Add Server (1/5) — kind', placeHolder: 'Which kind of Veeam server?', ignoreFocusOut: true });
     if (!kind) { return; }
     const url = await vscode.window.showInputBox({
       title: 'Veeam: Add Server (2/5) — Server URL', prompt: 'Server URL', value: 'https://', ignoreFocusOut: true,
-      placeHolder: kind.id === 'vb365' ? 'https://vb365.example.com:4443' : 'https://em.example.com:9398',
+      placeHolder: kind.k.urlPlaceholder,
       validateInput: (v) => checkUrl(normalizeUrl(v, kind.port)),
     });
     if (!url) { return; }
     const full = normalizeUrl(url, kind.port);
     const existing = ctx.store.list();
     const username = await vscode.window.showInputBox({
-      title: 'Veeam: Add Server (3/5) — User name', prompt: 'User name', placeHolder: 'DOMAIN\\administrator', ignoreFocusOut: true,
+      title: 'Veeam: Add Server (3/5) — User name', prompt: 'User name', placeHolder: kind.k.userPlaceholder, ignoreFocusOut: true,
       validateInput: (v) => !v.trim() ? 'Enter a user name.'
         : existing.some((s) => s.key === serverKey({ url: full, username: v.trim() })) ? 'This server and user are already configured.' : undefined,
     });
@@ -51,8 +50,8 @@ export async function addDefinition(ctx: Parameters<Command['run']>[0], def: Ser
   await ctx.secrets.set(key, password);
   await ctx.store.add(def);
   ctx.log.info(`Added server ${def.name} (${def.kind}, ${def.url}, user ${def.username}).`);
+  // The settings change adds the server's node; a certificate trusted by the test reloads only that node.
   await testConnection(ctx, key, true);
-  ctx.tree.refresh();
   return def;
 }
 

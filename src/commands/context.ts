@@ -2,14 +2,15 @@
 import type * as vscode from 'vscode';
 import type { ServerTreeProvider } from '../tree/provider';
 import type { Node } from '../tree/nodes';
-import type { ServerStore } from '../ui/settings';
-import type { SecretStore } from '../ui/secrets';
-import type { Connections } from '../ui/connections';
-import type { WorkWatcher } from '../ui/progress';
+import type { ServerStore } from '../services/settings';
+import type { SecretStore } from '../services/secrets';
+import type { Connections } from '../services/connections';
+import type { WorkWatcher } from '../services/work';
+import type { FilterStore } from '../services/filters';
+import type { Prompts } from '../services/types';
 import type { DocumentProvider } from '../ui/documents';
-import type { Prompts } from '../ui/prompts';
+import type { ProgressStatusBar } from '../ui/statusBar';
 import type { Log } from '../ui/log';
-import type { FilterStore } from '../ui/filters';
 
 export interface Ctx {
   tree: ServerTreeProvider;
@@ -18,6 +19,7 @@ export interface Ctx {
   secrets: SecretStore;
   connections: Connections;
   watcher: WorkWatcher;
+  statusBar: ProgressStatusBar;
   docs: DocumentProvider;
   prompts: Prompts;
   log: Log;

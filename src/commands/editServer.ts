@@ -1,7 +1,8 @@
 // Veeam: Edit Server… — change one field; the password follows a changed URL or user name.
 import * as vscode from 'vscode';
 import { ServerDefinition, serverKey } from '../api/model';
-import { checkUrl } from '../ui/settings';
+import { kindOf } from '../api/kinds';
+import { checkUrl } from '../services/settings';
 import { pickServer } from './pick';
 import { testConnection } from './connect';
 import type { Command } from './context';
@@ -34,7 +35,7 @@ export const editServer: Command = {
     } else {
       const value = await vscode.window.showInputBox({
         title: `Veeam: ${pick.label} of ${def.name}`, value: String(def[pick.field] ?? ''), ignoreFocusOut: true,
-        prompt: pick.field === 'apiVersion' ? 'e.g. v8 (VB365) or v1_7 (Enterprise Manager); empty = detect' : undefined,
+        prompt: pick.field === 'apiVersion' ? kindOf(def.kind)?.apiVersionHint : undefined,
         validateInput: (v) => pick.field === 'url' ? checkUrl(v.trim())
           : (pick.field === 'name' || pick.field === 'username') && !v.trim() ? 'Required.' : undefined,
       });
@@ -48,12 +49,11 @@ export const editServer: Command = {
       if (pw) { await ctx.secrets.set(newKey, pw); }
       await ctx.secrets.delete(key);
     }
-    await ctx.store.update(key, patch);
+    // The settings change reloads this server's node (or re-lists the servers when its key changed).
     await ctx.connections.forget(key);
-    ctx.tree.refresh();
+    await ctx.store.update(key, patch);
     if (pick.field === 'url' || pick.field === 'caFile' || pick.field === 'trustedCertificate') {
       await testConnection(ctx, newKey, true);
-      ctx.tree.refresh();
     }
   },
 };

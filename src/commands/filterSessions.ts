@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { SessionFilter } from '../api/model';
 import { EntityNode } from '../tree/nodes';
+import { pickTarget } from './pick';
 import type { Command } from './context';
 
 const HOUR = 3_600_000;
@@ -10,8 +11,8 @@ const HOUR = 3_600_000;
 export const filterSessions: Command = {
   id: 'veeam.filterSessions',
   async run(ctx, arg, preset) {
-    const node = arg instanceof EntityNode && arg.entity.actions.includes('filter') ? arg : undefined;
-    if (!node) { void vscode.window.showInformationMessage('Veeam: Choose "Filter Sessions…" on a sessions folder in the Veeam view.'); return; }
+    const node = await pickTarget(ctx, arg, 'filter', 'filter its sessions');
+    if (!node) { return; }
     if (preset && typeof preset === 'object') {
       // A filter given by a caller (keybinding, another extension, tests) skips the questions.
       await ctx.filters.set(node.id, preset as SessionFilter);
@@ -51,9 +52,10 @@ export const filterSessions: Command = {
 export const clearFilter: Command = {
   id: 'veeam.clearFilter',
   async run(ctx, arg) {
-    if (!(arg instanceof EntityNode)) { return; }
-    await ctx.filters.set(arg.id, undefined);
-    ctx.tree.refresh(arg);
+    const node = arg instanceof EntityNode ? arg : ctx.view.selection.find((n): n is EntityNode => n instanceof EntityNode && !!ctx.filters.get(n.id));
+    if (!node) { return; }
+    await ctx.filters.set(node.id, undefined);
+    ctx.tree.refresh(node);
   },
 };
 

@@ -1,16 +1,12 @@
 // Veeam: Open as JSON / Open as XML — a read-only tab with the server's payload.
 import * as vscode from 'vscode';
-import { EntityNode } from '../tree/nodes';
 import { abortOn } from './cancel';
-import { pickEntity } from './pick';
+import { pickTarget } from './pick';
 import type { Command, Ctx } from './context';
 
 async function open(ctx: Ctx, arg: unknown, format: 'json' | 'xml') {
-  // A node from the tree, else the selected one, else a picker over the repositories.
-  const selected = ctx.view.selection.find((n): n is EntityNode => n instanceof EntityNode && n.entity.actions.includes('openJson'));
-  const node = arg instanceof EntityNode ? arg
-    : !arg && selected ? selected
-    : await pickEntity(ctx, arg, ['repository'], 'repos', 'repository');
+  // A node from the tree, else the selected one, else a picker over the kind's targets.
+  const node = await pickTarget(ctx, arg, format === 'json' ? 'openJson' : 'openXml', `open as ${format.toUpperCase()}`);
   if (!node) { return; }
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Veeam: opening ${node.entity.name}`, cancellable: true },

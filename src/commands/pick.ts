@@ -1,14 +1,29 @@
-// Commands work from a tree node or, from the palette, through a picker over the same nodes.
+// Commands work on the node they were given, else on the selected tree node when it fits, else
+// through a picker over the same nodes. Pickers find their targets through the kind's target
+// paths (EM jobs sit under each backup server), never by a folder name or a kind id.
 import * as vscode from 'vscode';
 import { VeeamError } from '../api/errors';
-import { EntityType } from '../api/model';
+import { ActionId, typeInfo } from '../api/model';
+import { kindOf } from '../api/kinds';
 import { EntityNode, ServerNode } from '../tree/nodes';
 import type { Ctx } from './context';
+
+/** The selected tree node's server, if any node is selected. */
+function selectedServer(ctx: Ctx): ServerNode | undefined {
+  const n = ctx.view.selection[0];
+  return n instanceof ServerNode ? n : n instanceof EntityNode ? ctx.tree.serverNode(n.server.key) : undefined;
+}
 
 export async function pickServer(ctx: Ctx, arg: unknown): Promise<ServerNode | undefined> {
   if (arg instanceof ServerNode) { return arg; }
   if (arg instanceof EntityNode) { return ctx.tree.serverNode(arg.server.key); }
   if (typeof arg === 'string') { return ctx.tree.serverNode(arg); }
+  const selected = arg === undefined ? selectedServer(ctx) : undefined;
+  if (selected) { return selected; }
+  return chooseServer(ctx);
+}
+
+async function chooseServer(ctx: Ctx): Promise<ServerNode | undefined> {
   const servers = ctx.tree.serverNodes();
   if (!servers.length) { throw new VeeamError('config', 'No Veeam servers are configured yet. Run "Veeam: Add Server…".'); }
   if (servers.length === 1) { return servers[0]; }
@@ -18,19 +33,53 @@ export async function pickServer(ctx: Ctx, arg: unknown): Promise<ServerNode | u
   return pick?.node;
 }
 
-/** A node of one of `types`: the argument, or a two-step picker (server, then item). */
-export async function pickEntity(ctx: Ctx, arg: unknown, types: EntityType[], folder: string, what: string): Promise<EntityNode | undefined> {
-  if (arg instanceof EntityNode && types.includes(arg.entity.type)) { return arg; }
-  if (arg instanceof EntityNode) { throw new VeeamError('config', `${arg.entity.name} is not a ${what}.`); }
-  const server = await pickServer(ctx, arg);
+/**
+ * The entity an action applies to: the argument, else the selected node if it offers the action,
+ * else a picker (server — the selected node's, when one is selected — then the kind's targets).
+ */
+export async function pickTarget(ctx: Ctx, arg: unknown, action: ActionId, verb: string): Promise<EntityNode | undefined> {
+  if (arg instanceof EntityNode) {
+    if (arg.entity.actions.includes(action)) { return arg; }
+    throw new VeeamError('config', `"${arg.entity.name}" cannot ${verb} (${arg.entity.id ? 'not in its current state' : 'it has no ID on the server'}).`);
+  }
+  if (arg === undefined) {
+    const sel = ctx.view.selection.find((n): n is EntityNode => n instanceof EntityNode && n.entity.actions.includes(action));
+    if (sel) { return sel; }
+  }
+  const server = arg === undefined ? selectedServer(ctx) ?? await chooseServer(ctx) : await pickServer(ctx, arg);
   if (!server) { return undefined; }
-  const top = await ctx.tree.entityChildren(server);
-  const parent = top.find((n) => n.entity.ref.folder === folder);
-  if (!parent) { throw new VeeamError('config', `${server.server.def.name} has no ${what}s (or could not be reached; see the tree).`); }
-  const items = (await ctx.tree.entityChildren(parent)).filter((n) => types.includes(n.entity.type));
-  if (!items.length) { throw new VeeamError('config', `No ${what}s found on ${server.server.def.name}.`); }
+  const kind = kindOf(server.server.def.kind);
+  const path = kind?.targets[action];
+  const name = server.server.def.name;
+  if (!path) { throw new VeeamError('config', `${name} has nothing that can ${verb}.`); }
+  const plural = typeInfo(kind, path.types[0]).noun[1];
+  let level: (ServerNode | EntityNode)[] = [server];
+  for (const step of path.via) {
+    const next: EntityNode[] = [];
+    for (const n of level) {
+      next.push(...(await ctx.tree.entityChildren(n)).filter((c) =>
+        (step.role === undefined || c.entity.role === step.role) && (step.type === undefined || c.entity.type === step.type)));
+    }
+    if (!next.length) { throw new VeeamError('config', `${name} shows no ${plural} (or could not be reached; see the tree).`); }
+    level = next;
+  }
+  const items: EntityNode[] = [];
+  for (const n of level) {
+    items.push(...(await ctx.tree.entityChildren(n)).filter((c) => path.types.includes(c.entity.type) && c.entity.actions.includes(action)));
+  }
+  if (!items.length) { throw new VeeamError('config', `No ${plural} on ${name} can ${verb} now.`); }
   const pick = await vscode.window.showQuickPick(
-    items.map((n) => ({ label: n.entity.name, description: n.entity.description, node: n })),
-    { title: `Veeam: Choose a ${what}`, matchOnDescription: true });
+    items.map((n) => ({ label: n.entity.name, description: [scopeOf(n), n.entity.description].filter(Boolean).join(' · '), node: n })),
+    { title: `Veeam: Choose the ${typeInfo(kind, path.types[0]).noun[0]} to ${verb}`, matchOnDescription: true });
   return pick?.node;
+}
+
+/** The ancestors a confirmation names ("backup server VBR01"), from the kind's `scope` types. */
+export function scopeOf(node: EntityNode): string | undefined {
+  const kind = kindOf(node.server.def.kind);
+  for (let p: unknown = node.parent; p instanceof EntityNode; p = p.parent) {
+    const scope = typeInfo(kind, p.entity.type).scope;
+    if (scope) { return `${scope} ${p.entity.name}`; }
+  }
+  return undefined;
 }

@@ -11,11 +11,10 @@ export const removeServer: Command = {
     const ok = await ctx.prompts.confirm(`Remove the Veeam server "${def.name}"?`,
       `${def.url} (${def.username}). Its stored password is deleted too. Nothing changes on the server.`, 'Remove');
     if (!ok) { return; }
-    for (const n of ctx.watcher.running()) { if (n.server.key === key) { ctx.watcher.unwatch(n.id); } }
+    for (const w of ctx.watcher.running()) { if (w.item.server.key === key) { ctx.watcher.unwatch(w.item.id); } }
     await ctx.connections.forget(key);
     await ctx.secrets.delete(key);
     await ctx.store.remove(key);
     ctx.log.info(`Removed server ${def.name} and its stored password.`);
-    ctx.tree.refresh();
   },
 };

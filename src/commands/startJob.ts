@@ -1,20 +1,19 @@
 // Veeam: Start Job — confirmed, one POST (never retried), then the new session is watched.
 import { VeeamError } from '../api/errors';
 import { Entity } from '../api/model';
-import { EntityNode } from '../tree/nodes';
-import { pickEntity } from './pick';
+import { pickTarget, scopeOf } from './pick';
 import { startOnce } from './watchProgress';
 import type { Command } from './context';
 
 export const startJob: Command = {
   id: 'veeam.startJob',
   async run(ctx, arg): Promise<Entity | undefined> {
-    const job = await pickEntity(ctx, arg, ['job'], 'jobs', 'job');
+    const job = await pickTarget(ctx, arg, 'startJob', 'start');
     if (!job) { return undefined; }
     const client = ctx.connections.client(job.server);
     if (!client.startJob) { throw new VeeamError('config', `${job.server.def.name} cannot start jobs.`); }
-    const bs = backupServerOf(job);
-    const where = bs ? `on backup server ${bs} (${job.server.def.name})` : `on ${job.server.def.name}`;
+    const scope = scopeOf(job);
+    const where = scope ? `on ${scope} (${job.server.def.name})` : `on ${job.server.def.name}`;
     return startOnce(ctx, job, {
       busy: `${job.entity.name} is already running.`,
       confirm: () => ctx.prompts.confirm(`Start the job "${job.entity.name}" ${where}?`, 'The job runs with its configured settings.', 'Start'),
@@ -24,11 +23,3 @@ export const startJob: Command = {
     });
   },
 };
-
-/** The backup server a job belongs to (Enterprise Manager: an ancestor node). */
-function backupServerOf(node: EntityNode): string | undefined {
-  for (let p: unknown = node.parent; p instanceof EntityNode; p = p.parent) {
-    if (p.entity.type === 'backupServer') { return p.entity.name; }
-  }
-  return undefined;
-}

@@ -2,14 +2,14 @@
 // A second click while the repository syncs (or while the POST is in flight) starts nothing.
 import { VeeamError } from '../api/errors';
 import { Entity } from '../api/model';
-import { pickEntity } from './pick';
+import { pickTarget } from './pick';
 import { startOnce } from './watchProgress';
 import type { Command } from './context';
 
 export const syncRepository: Command = {
   id: 'veeam.syncRepository',
   async run(ctx, arg): Promise<Entity | undefined> {
-    const repo = await pickEntity(ctx, arg, ['repository'], 'repos', 'repository');
+    const repo = await pickTarget(ctx, arg, 'sync', 'synchronize');
     if (!repo) { return undefined; }
     const client = ctx.connections.client(repo.server);
     if (!client.sync) { throw new VeeamError('config', `${repo.server.def.name} does not support repository sync.`); }

@@ -23,7 +23,7 @@ export const trustCertificate: Command = {
     if (!(await ctx.prompts.trust(def, cert))) { return; }
     await ctx.store.update(key, { trustedCertificate: cert.fingerprint256 });
     ctx.log.info(`Trusted certificate ${cert.fingerprint256} for ${def.name}${cert.pinnedFingerprint ? ` (replacing ${cert.pinnedFingerprint})` : ''}.`);
+    // The settings change reloads this server's node only.
     await ctx.connections.forget(key);
-    ctx.tree.refresh();
   },
 };

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { Entity } from '../api/model';
 import type { EntityNode } from '../tree/nodes';
-import { progressText } from '../ui/progress';
+import { progressText } from '../api/format';
 import type { Ctx } from './context';
 
 export function watchWithProgress(ctx: Ctx, node: EntityNode, owner: EntityNode, title: string): Thenable<Entity | undefined> {
@@ -17,7 +17,7 @@ export function watchWithProgress(ctx: Ctx, node: EntityNode, owner: EntityNode,
       };
       report(node.entity);
       ctx.watcher.watch(node, {
-        owner,
+        owner, parent: owner,
         onUpdate: report,
         onDone: (e, error) => {
           if (error) { void vscode.window.showWarningMessage(`Veeam: ${error}`); }
@@ -50,11 +50,12 @@ export interface StartOptions {
 
 /** Start work on `owner` once: a second call while it starts or runs reveals the running work. */
 export async function startOnce(ctx: Ctx, owner: EntityNode, o: StartOptions): Promise<Entity | undefined> {
-  const running = ctx.watcher.runningFor(owner.id);
-  if (running || starting.has(owner.id)) {
+  const work = ctx.watcher.runningFor(owner.id);
+  const running = work && ctx.tree.nodeById(work.id);
+  if (work || starting.has(owner.id)) {
     if (running) { await ctx.view.reveal(running, { select: true, focus: false }); }
     vscode.window.setStatusBarMessage(`Veeam: ${o.busy}`, 4000);
-    return running?.entity;
+    return work?.entity;
   }
   if (o.confirm && !(await o.confirm())) { return undefined; }
   starting.add(owner.id);

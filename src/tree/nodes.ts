@@ -1,9 +1,9 @@
 // The tree's node classes. Each turns model data into a TreeItem; the provider does the fetching.
 import * as vscode from 'vscode';
-import { Entity, EntityStatus, detailsOf } from '../api/model';
+import { Entity, EntityStatus, detailsOf, typeInfo } from '../api/model';
 import { kindOf } from '../api/kinds';
-import type { LoadedServer } from '../ui/settings';
-import { hostOf } from '../ui/prompts';
+import { hostOf } from '../api/format';
+import type { LoadedServer } from '../services/settings';
 
 export type Node = ServerNode | EntityNode | MessageNode | LoadMoreNode;
 
@@ -17,7 +17,7 @@ export class ServerNode {
     const { def } = this.server;
     const t = new vscode.TreeItem(def.name, vscode.TreeItemCollapsibleState.Collapsed);
     t.id = this.id;
-    const kindLabel = def.kind === 'vb365' ? 'VB365' : def.kind === 'em' ? 'Enterprise Manager' : def.kind;
+    const kindLabel = kindOf(def.kind)?.shortLabel ?? def.kind;
     t.description = `${kindLabel} · ${hostOf(def.url)}${/^http:/i.test(def.url) ? ' · plain HTTP' : ''}`;
     t.iconPath = new vscode.ThemeIcon(this.server.problem ? 'server-environment' : 'server', this.server.problem ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
     const md = new vscode.MarkdownString(undefined, true);
@@ -45,7 +45,7 @@ export class EntityNode {
     const t = new vscode.TreeItem(e.name, e.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     t.id = this.id;
     t.description = this.activity ?? this.filterText ?? e.description;
-    t.iconPath = this.activity ? new vscode.ThemeIcon('sync~spin') : icon(e);
+    t.iconPath = this.activity ? new vscode.ThemeIcon('sync~spin') : icon(this.server, e);
     t.tooltip = tooltip(e);
     t.contextValue = ['veeamEntity', e.type, ...e.actions, `status-${e.status ?? 'none'}`, ...(this.filterText ? ['filtered'] : [])].join(';');
     if (e.type !== 'folder' && !e.hasChildren && e.actions.includes('openJson')) {
@@ -110,27 +110,16 @@ const STATUS_ICON: Record<EntityStatus, [string, string | undefined]> = {
   unknown: ['question', undefined],
 };
 
-const TYPE_ICON: Record<string, string> = {
-  organization: 'organization', repository: 'database', job: 'briefcase', backupServer: 'server-process',
-  folder: 'folder', syncSession: 'sync', jobSession: 'history', taskSession: 'vm', replicaSession: 'mirror', backupSession: 'history',
-};
-
-const FOLDER_ICON: Record<string, string> = {
-  orgs: 'organization', repos: 'database', repositories: 'database', jobs: 'checklist', backupServers: 'server-process',
-  replicaSessions: 'mirror', backupSessions: 'history',
-};
-
-function icon(e: Entity): vscode.ThemeIcon {
-  if (e.type === 'folder') { return new vscode.ThemeIcon(FOLDER_ICON[e.ref.folder ?? ''] ?? 'folder'); }
-  const useStatus = e.status && e.status !== 'idle' && e.status !== 'unknown';
-  if ((e.type === 'repository' || e.type === 'organization' || e.type === 'backupServer') && e.status !== 'warning') {
-    return new vscode.ThemeIcon(TYPE_ICON[e.type]);
-  }
-  if (useStatus) {
-    const [id, color] = STATUS_ICON[e.status!];
+function icon(server: LoadedServer, e: Entity): vscode.ThemeIcon {
+  const info = typeInfo(kindOf(server.def.kind), e.type);
+  const own = e.icon ?? info.icon;
+  const status = e.status && e.status !== 'idle' && e.status !== 'unknown' ? e.status : undefined;
+  // Infrastructure (repositories, organizations, backup servers) keeps its icon unless it needs attention.
+  if (status && (info.statusIcon !== false || status === 'warning' || status === 'failed')) {
+    const [id, color] = STATUS_ICON[status];
     return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
   }
-  return new vscode.ThemeIcon(TYPE_ICON[e.type] ?? 'circle-outline');
+  return new vscode.ThemeIcon(own);
 }
 
 function tooltip(e: Entity): vscode.MarkdownString {

@@ -1,44 +1,68 @@
 // The Servers tree: servers → the kind's entities, one page at a time, with errors as nodes.
 // Node ids are namespaced by server and stable, so expansion survives refreshes.
+// Each node has at most one load in flight; a refresh of a node aborts its load (and those below
+// it) and only the newest load's result is kept, so a stale listing never comes back.
 import * as vscode from 'vscode';
-import { Entity } from '../api/model';
+import { Entity, SessionFilter, typeInfo } from '../api/model';
 import { VeeamError, toVeeamError } from '../api/errors';
-import type { ServerStore } from '../ui/settings';
-import type { SecretStore } from '../ui/secrets';
-import type { Connections } from '../ui/connections';
-import type { Prompts } from '../ui/prompts';
-import type { Log } from '../ui/log';
+import { kindOf } from '../api/kinds';
+import type { LoadedServer, ServerStore } from '../services/settings';
+import type { SecretStore } from '../services/secrets';
+import type { Connections } from '../services/connections';
+import type { FilterStore } from '../services/filters';
+import type { WorkWatcher } from '../services/work';
+import type { Logger, Prompts } from '../services/types';
+import { describeFilter } from '../services/filters';
 import { EntityNode, LoadMoreNode, MessageNode, Node, ServerNode } from './nodes';
 import { emptyNode, errorNodes } from './errors';
 
 interface Listing { nodes: Node[]; next?: string }
 
+/** The children of one node: the listing once loaded, the load while it runs. */
+interface Slot { abort: AbortController; loading?: Promise<Listing>; listing?: Listing }
+
 export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly listings = new Map<string, Listing>();
+  private readonly slots = new Map<string, Slot>();
   private readonly byId = new Map<string, Node>();
   private servers: ServerNode[] = [];
   /** Servers whose password was already asked for in this session (asked again only on request). */
   private readonly prompted = new Set<string>();
-  /** Cancels every load in flight on a full refresh or when the extension shuts down. */
-  private abort = new AbortController();
-  /** Called with every running entity the tree lists, so its progress is watched. */
-  onRunning?: (node: EntityNode) => void;
-  /** Decorates a node before it is shown (e.g. "Syncing 42 %" on a repository). */
-  decorate?: (node: EntityNode) => void;
+  /** Aborted when the extension shuts down. */
+  private readonly life = new AbortController();
+  private readonly subscriptions: vscode.Disposable[];
+  /** Loads started since activation (tests and `npm run bench` count requests per expand). */
+  loads = 0;
 
   constructor(
     private readonly store: ServerStore,
     private readonly secrets: SecretStore,
     private readonly connections: Connections,
+    private readonly watcher: WorkWatcher,
+    private readonly filters: FilterStore,
     private readonly prompts: Prompts,
-    private readonly log: Log,
-  ) {}
+    private readonly log: Logger,
+  ) {
+    this.subscriptions = [
+      store.onDidChange(() => this.serversChanged()),
+      watcher.onDidUpdate(({ item, entity }) => {
+        const node = this.byId.get(item.id);
+        if (node instanceof EntityNode) { node.entity = entity; this.changed.fire(node); }
+      }),
+      watcher.onDidChange(() => {
+        for (const w of watcher.running()) { if (w.owner) { this.fireId(w.owner.id); } }
+      }),
+      watcher.onDidEnd(({ work }) => {
+        // The sessions under the repository or job the user started the work on are read again.
+        if (work.owner) { const owner = this.byId.get(work.owner.id); if (owner) { this.refresh(owner); } }
+      }),
+    ];
+  }
 
   getTreeItem(node: Node): vscode.TreeItem {
     try {
-      if (node instanceof EntityNode) { this.decorate?.(node); }
+      if (node instanceof EntityNode) { this.decorate(node); }
       return node.item();
     } catch (e) {
       this.log.error(`Cannot render ${node.id}: ${(e as Error).message}`);
@@ -46,34 +70,82 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     }
   }
 
+  private decorate(node: EntityNode): void {
+    node.activity = this.watcher.activityFor(node.id);
+    const f = this.filterFor(node);
+    node.filterText = f ? describeFilter(f) : undefined;
+  }
+
+  private filterFor(node: ServerNode | EntityNode): SessionFilter | undefined {
+    return node instanceof EntityNode && node.entity.actions.includes('filter') ? this.filters.get(node.id) : undefined;
+  }
+
   getParent(node: Node): Node | undefined { return node.parent; }
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) { return this.roots(); }
     if (node instanceof MessageNode) { return node.options.actions ?? []; }
-    if (node instanceof LoadMoreNode) { return []; }
-    const cached = this.listings.get(node.id);
-    if (cached) { return cached.nodes; }
-    const signal = this.abort.signal;
-    const listing = await this.load(node, undefined, signal);
-    // A load overtaken by a full refresh is dropped (the tree asks again).
-    if (!signal.aborted) { this.listings.set(node.id, listing); }
+    if (node instanceof LoadMoreNode || this.life.signal.aborted) { return []; }
+    const slot = this.slots.get(node.id);
+    if (slot?.listing) { return slot.listing.nodes; }
+    // An expand while the same node loads joins that load.
+    const s = slot?.loading ? slot : this.startLoad(node);
+    const listing = await s.loading!;
+    // Refreshed while loading: that result is stale; answer with the newest load's.
+    if (this.slots.get(node.id) !== s && !this.life.signal.aborted) { return this.getChildren(node); }
     return listing.nodes;
   }
 
+  private startLoad(node: ServerNode | EntityNode): Slot {
+    const s: Slot = { abort: new AbortController() };
+    this.slots.set(node.id, s);
+    this.loads++;
+    const signal = AbortSignal.any([s.abort.signal, this.life.signal]);
+    s.loading = this.load(node, undefined, signal).then((listing) => {
+      if (this.slots.get(node.id) === s) { s.listing = listing; s.loading = undefined; }
+      return listing;
+    });
+    return s;
+  }
+
+  /** The server nodes, reusing the node objects of servers that are still there (expansion and caches stay). */
   private roots(): ServerNode[] {
     this.store.warnIfWorkspaceServers();
-    const list = this.store.list();
-    this.connections.prune(list);
-    const old = new Map(this.servers.map((s) => [s.server.key, s]));
-    this.servers = list.map((s) => {
-      const existing = old.get(s.key);
-      if (existing) { existing.server = s; return existing; }
-      return new ServerNode(s);
-    });
-    for (const s of this.servers) { this.byId.set(s.id, s); }
+    this.sync(this.store.list());
     void vscode.commands.executeCommand('setContext', 'veeam.hasServers', this.servers.length > 0);
     return this.servers;
+  }
+
+  private sync(list: LoadedServer[]): { removed: string[]; changed: ServerNode[] } {
+    this.connections.prune(list);
+    const old = new Map(this.servers.map((s) => [s.server.key, s]));
+    const changed: ServerNode[] = [];
+    this.servers = list.map((s) => {
+      const existing = old.get(s.key);
+      if (!existing) { return new ServerNode(s); }
+      old.delete(s.key);
+      if (JSON.stringify(existing.server) !== JSON.stringify(s)) { changed.push(existing); }
+      existing.server = s;
+      return existing;
+    });
+    for (const s of this.servers) { this.byId.set(s.id, s); }
+    const removed = [...old.values()].map((s) => s.id);
+    for (const id of removed) { this.dropUnder(id); this.byId.delete(id); }
+    return { removed, changed };
+  }
+
+  /**
+   * The settings changed: a server that was added or removed re-renders the list of servers, a
+   * server whose definition changed (a trusted certificate, a new URL) reloads only its own node.
+   * Loads of the other servers go on and their listings stay, so an expand in flight is never lost.
+   */
+  private serversChanged(): void {
+    const before = this.servers.map((s) => s.server.key).join('\n');
+    const { removed, changed } = this.sync(this.store.list());
+    const after = this.servers.map((s) => s.server.key).join('\n');
+    if (before !== after || removed.length) { this.changed.fire(undefined); }
+    for (const s of changed) { this.refresh(s); }
+    void vscode.commands.executeCommand('setContext', 'veeam.hasServers', this.servers.length > 0);
   }
 
   private async load(node: ServerNode | EntityNode, cursor: string | undefined, signal: AbortSignal): Promise<Listing> {
@@ -84,13 +156,13 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
       const list = async () => {
         // At the server node, connect first so TLS and credential problems show there.
         if (node instanceof ServerNode) { await client.connect(signal); }
-        return client.children(parentEntity, cursor, signal, this.filterFor?.(node));
+        return client.children(parentEntity, cursor, signal, this.filterFor(node));
       };
       let page;
       try {
         page = await list();
       } catch (e) {
-        if (node instanceof ServerNode && (await this.askPassword(node, toVeeamError(e)))) {
+        if (node instanceof ServerNode && !signal.aborted && (await this.askPassword(node, toVeeamError(e)))) {
           page = await list();
         } else { throw e; }
       }
@@ -117,28 +189,29 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     return true;
   }
 
-  /** Sessions folders may carry a filter (EM); set by the filter command. */
-  filterFor?: (node: ServerNode | EntityNode) => import('../api/model').SessionFilter | undefined;
-
   private entityNode(parent: ServerNode | EntityNode, e: Entity): EntityNode {
     const id = `srv:${parent.server.key}/${e.key}`;
     const existing = this.byId.get(id);
     let node: EntityNode;
     if (existing instanceof EntityNode && existing.parent === parent) { existing.entity = e; node = existing; }
     else { node = new EntityNode(parent.server, e, parent); this.byId.set(id, node); }
-    if (e.status === 'running') { this.onRunning?.(node); }
+    if (e.status === 'running' && typeInfo(kindOf(parent.server.def.kind), e.type).watch) {
+      this.watcher.watch(node, { parent: parent instanceof EntityNode ? parent : undefined });
+    }
     return node;
   }
 
   async loadMore(more: LoadMoreNode): Promise<void> {
     const parent = more.parent;
-    const listing = this.listings.get(parent.id);
-    if (!listing || more.loading) { return; }
+    const slot = this.slots.get(parent.id);
+    if (!slot?.listing || more.loading) { return; }
     more.loading = true;
     this.changed.fire(more);
-    const next = await this.load(parent, more.cursor, this.abort.signal);
-    const kept = listing.nodes.filter((n) => n !== more);
-    this.listings.set(parent.id, { nodes: [...kept, ...next.nodes], next: next.next });
+    const next = await this.load(parent, more.cursor, AbortSignal.any([slot.abort.signal, this.life.signal]));
+    // Refreshed meanwhile: the page belongs to a listing that is gone.
+    if (this.slots.get(parent.id) !== slot || !slot.listing.nodes.includes(more)) { return; }
+    const kept = slot.listing.nodes.filter((n) => n !== more);
+    slot.listing = { nodes: [...kept, ...next.nodes], next: next.next };
     this.changed.fire(parent);
   }
 
@@ -146,9 +219,8 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
   refresh(node?: Node): void {
     if (!node) {
       // Loads still in flight belong to the old tree: abort them (their sockets close).
-      this.abort.abort();
-      this.abort = new AbortController();
-      this.listings.clear();
+      for (const s of this.slots.values()) { s.abort.abort(); }
+      this.slots.clear();
       this.prompted.clear();
       this.changed.fire(undefined);
       return;
@@ -156,22 +228,26 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     const target = node instanceof MessageNode || node instanceof LoadMoreNode ? node.parent : node;
     if (!target) { this.refresh(); return; }
     if (target instanceof ServerNode) { this.prompted.delete(target.server.key); }
-    for (const id of [...this.listings.keys()]) {
-      if (id === target.id || id.startsWith(`${target.id}/`)) { this.listings.delete(id); }
-    }
+    this.dropUnder(target.id);
     this.changed.fire(target);
   }
 
-  /** Show a changed entity (from polling) without reloading its parent. */
-  update(node: EntityNode, entity?: Entity): void {
-    if (entity) { node.entity = entity; }
-    this.changed.fire(node);
+  /** Forget the listings of a node and of everything below it, aborting their loads. */
+  private dropUnder(id: string): void {
+    for (const [k, s] of [...this.slots]) {
+      if (k === id || k.startsWith(`${id}/`)) { this.slots.delete(k); s.abort.abort(); }
+    }
+  }
+
+  private fireId(id: string): void {
+    const n = this.byId.get(id);
+    if (n) { this.changed.fire(n); }
   }
 
   /** Insert an entity under a parent whose listing is loaded (e.g. a sync just started). */
   adopt(parent: EntityNode, e: Entity): EntityNode {
     const node = this.entityNode(parent, e);
-    const listing = this.listings.get(parent.id);
+    const listing = this.slots.get(parent.id)?.listing;
     if (listing && !listing.nodes.includes(node)) {
       listing.nodes = [node, ...listing.nodes.filter((n) => !(n instanceof MessageNode && n.key === 'empty'))];
       this.changed.fire(parent);
@@ -181,19 +257,26 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
 
   serverNodes(): ServerNode[] { return this.servers.length ? this.servers : this.roots(); }
   serverNode(key: string): ServerNode | undefined { return this.serverNodes().find((s) => s.server.key === key); }
+  nodeById(id: string): Node | undefined { return this.byId.get(id); }
 
   /** Children of a node through the cache (used by pickers so their nodes can be revealed). */
   async entityChildren(node: ServerNode | EntityNode): Promise<EntityNode[]> {
     return (await this.getChildren(node)).filter((n): n is EntityNode => n instanceof EntityNode);
   }
 
-  dispose(): void { this.abort.abort(); this.changed.dispose(); }
+  /** The listing's nodes of a node without loading (tests). */
+  cached(node: ServerNode | EntityNode): Node[] | undefined { return this.slots.get(node.id)?.listing?.nodes; }
+
+  dispose(): void {
+    this.life.abort();
+    for (const d of this.subscriptions) { d.dispose(); }
+    this.changed.dispose();
+  }
 }
 
 function emptyWhat(node: ServerNode | EntityNode): string {
   if (node instanceof ServerNode) { return 'items'; }
   const e = node.entity;
   if (e.type === 'folder') { return e.name.toLowerCase(); }
-  if (e.type === 'repository') { return 'synchronization sessions'; }
-  return 'sessions';
+  return typeInfo(kindOf(node.server.def.kind), e.type).emptyChildren ?? 'items';
 }

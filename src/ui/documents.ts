@@ -3,12 +3,12 @@
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import { pretty } from '../api/http/body';
-import type { EntityNode } from '../tree/nodes';
-import type { Connections } from './connections';
+import type { Item } from '../services/types';
+import type { Connections } from '../services/connections';
 
 export const SCHEME = 'veeam';
 
-interface Source { node: EntityNode; format: 'json' | 'xml'; text?: string }
+interface Source { node: Item; format: 'json' | 'xml'; text?: string }
 
 export class DocumentProvider implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -22,7 +22,7 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider {
     }));
   }
 
-  uriFor(node: EntityNode, format: 'json' | 'xml'): vscode.Uri {
+  uriFor(node: Item, format: 'json' | 'xml'): vscode.Uri {
     const server = createHash('sha256').update(node.server.key).digest('hex').slice(0, 8);
     const safe = `${node.entity.name}`.replace(/[\\/:*?"<>|#%]+/g, '_').slice(0, 80);
     return vscode.Uri.from({
@@ -32,7 +32,7 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider {
     });
   }
 
-  async open(node: EntityNode, format: 'json' | 'xml', signal?: AbortSignal): Promise<vscode.TextEditor> {
+  async open(node: Item, format: 'json' | 'xml', signal?: AbortSignal): Promise<vscode.TextEditor> {
     const uri = this.uriFor(node, format);
     const key = uri.toString();
     const src: Source = this.sources.get(key) ?? { node, format };

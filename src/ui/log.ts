@@ -2,8 +2,9 @@
 // header, body, token or password (the transport never hands those over).
 import * as vscode from 'vscode';
 import type { RequestLogEntry } from '../api/model';
+import type { Logger } from '../services/types';
 
-export class Log {
+export class Log implements Logger {
   readonly channel: vscode.LogOutputChannel;
   constructor() { this.channel = vscode.window.createOutputChannel('Veeam', { log: true }); }
 

@@ -1,15 +1,9 @@
 // Every question the extension asks the user. One object so integration tests can answer
 // for the user (the same code paths run; only the dialog is replaced).
 import * as vscode from 'vscode';
-import type { CertificateInfo } from '../api/errors';
-import type { ServerDefinition } from '../api/model';
 import { formatFingerprint } from '../api/http/tls';
-
-export interface Prompts {
-  password(def: ServerDefinition, reason?: string): Promise<string | undefined>;
-  trust(def: ServerDefinition, cert: CertificateInfo): Promise<boolean>;
-  confirm(message: string, detail: string, action: string): Promise<boolean>;
-}
+import { hostOf } from '../api/format';
+import type { Prompts } from '../services/types';
 
 export const prompts: Prompts = {
   async password(def, reason) {
@@ -48,10 +42,6 @@ export const prompts: Prompts = {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
   },
 };
-
-export function hostOf(url: string): string {
-  try { return new URL(url).host; } catch { return url; }
-}
 
 function reasonText(code: string): string {
   switch (code) {

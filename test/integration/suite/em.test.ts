@@ -99,7 +99,7 @@ suite('Enterprise Manager in the extension host', function () {
     x.prompts.confirm = async (m: unknown) => { confirmText = String(m); return true; };
     const job = jobs.find((j) => !/Running/.test(String(j.item.description))) ?? jobs[0];
     const run = vscode.commands.executeCommand('veeam.startJob', job.node);
-    await waitFor(() => x.watcher.statusItem.text, (t) => t.includes(job.label), 15000);
+    await waitFor(() => x.statusBar.item.text, (t) => t.includes(job.label), 15000);
     const done = await run as { status?: string } | undefined;
     assert.ok(done && done.status !== 'running', `session ended (${done?.status})`);
     assert.match(confirmText, new RegExp(`Start the job "${job.label}" on backup server ${bs[0].label}`));

@@ -15,7 +15,7 @@ type Entity = { id: string; name: string; type: string; description?: string; st
 const entity = (n: TreeNode) => (n.node as { entity: Entity }).entity;
 const nodeId = (n: unknown) => (n as { id: string }).id;
 const isSync = (n: unknown) => (n as { entity: Entity }).entity.type === 'syncSession';
-const tooltip = (x: ApiExt) => { const t = x.watcher.statusItem.tooltip; return typeof t === 'string' ? t : t?.value ?? ''; };
+const tooltip = (x: ApiExt) => { const t = x.statusBar.item.tooltip; return typeof t === 'string' ? t : t?.value ?? ''; };
 
 suite('Faults in the tree (extension host)', function () {
   this.timeout(60000);
@@ -103,7 +103,7 @@ suite('Faults in the tree (extension host)', function () {
   test('the server stops during a watched sync: the watcher backs off, then the sync completes once', async () => {
     const repo = byLabel(await children(x, await folder('Repositories')), 'Local Repo');
     const run = vscode.commands.executeCommand('veeam.syncRepository', repo.node) as Thenable<Entity | undefined>;
-    await waitFor(() => x.watcher.statusItem.text, (t) => /Veeam: Local Repo/.test(t), 10000);
+    await waitFor(() => x.statusBar.item.text, (t) => /Veeam: Local Repo/.test(t), 10000);
     await sim.stop();
     try {
       await waitFor(() => tooltip(x), (t) => /Local Repo — sync .*retrying in \d+ s/.test(t), 15000);
@@ -111,7 +111,7 @@ suite('Faults in the tree (extension host)', function () {
     const done = await run;
     assert.strictEqual(done?.status, 'success');
     assert.ok(!x.watcher.running().some(isSync), 'no sync is watched any more');
-    assert.ok(!/Local Repo/.test(x.watcher.statusItem.text + tooltip(x)), 'the sync left the status bar');
+    assert.ok(!/Local Repo/.test(x.statusBar.item.text + tooltip(x)), 'the sync left the status bar');
     assert.deepStrictEqual(posts(/\/Sync$/), [1], 'exactly one sync POST');
   });
 
@@ -124,11 +124,11 @@ suite('Faults in the tree (extension host)', function () {
     const polls = x.watcher.polls;
     await waitFor(() => x.watcher.polls, (p) => p >= polls + 2, 10000);
     assert.ok(x.watcher.running().includes(session), 'still watched after several polls');
-    assert.match(x.watcher.statusItem.text, new RegExp(repoInfo.name));
+    assert.match(x.statusBar.item.text, new RegExp(repoInfo.name));
     x.watcher.unwatch(nodeId(session));
     assert.strictEqual(await run, undefined, 'unwatching ends the notification');
     assert.ok(!x.watcher.running().includes(session));
-    assert.ok(!(x.watcher.statusItem.text + tooltip(x)).includes(repoInfo.name), 'it left the status bar');
+    assert.ok(!(x.statusBar.item.text + tooltip(x)).includes(repoInfo.name), 'it left the status bar');
     assert.deepStrictEqual(posts(/\/Sync$/), [1], 'exactly one sync POST');
   });
 
@@ -141,7 +141,7 @@ suite('Faults in the tree (extension host)', function () {
     assert.strictEqual(await run, undefined);
     assert.ok(!x.watcher.running().includes(session), 'no longer watched');
     assert.strictEqual(x.tree.getTreeItem(session).description, 'No longer on the server (404)');
-    assert.ok(!(x.watcher.statusItem.text + tooltip(x)).includes(job.label), 'it left the status bar');
+    assert.ok(!(x.statusBar.item.text + tooltip(x)).includes(job.label), 'it left the status bar');
     assert.deepStrictEqual(posts(/\/start$/i), [1], 'exactly one start POST');
   });
 });

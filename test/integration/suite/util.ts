@@ -9,7 +9,8 @@ export interface Api {
   store: { list(): { key: string; def: { trustedCertificate?: string; name: string } }[] };
   secrets: { get(k: string): Promise<string | undefined>; set(k: string, v: string): Promise<void> };
   connections: { forget(k: string): Promise<void> };
-  watcher: { statusItem: vscode.StatusBarItem; running(): unknown[]; polls: number };
+  watcher: { running(): unknown[]; polls: number };
+  statusBar: { item: vscode.StatusBarItem };
   docs: { texts(): string[] };
   prompts: {
     password: (...a: unknown[]) => Promise<string | undefined>;

@@ -94,12 +94,12 @@ suite('VB365 in the extension host', function () {
     const repos = await children(x, byLabel(await children(x, server), 'Repositories'));
     const local = byLabel(repos, 'Local Repo');
     const run = vscode.commands.executeCommand('veeam.syncRepository', local.node);
-    const text = await waitFor(() => x.watcher.statusItem.text, (t) => /Veeam: Local Repo \d+%/.test(t), 10000);
+    const text = await waitFor(() => x.statusBar.item.text, (t) => /Veeam: Local Repo \d+%/.test(t), 10000);
     assert.match(text, /^\$\(sync~spin\) Veeam: Local Repo \d+%( \+\d+)?$/);
     await vscode.commands.executeCommand('veeam.syncRepository', local.node);   // while running
     const done = await run as { status?: string } | undefined;
     assert.strictEqual(done?.status, 'success');
-    assert.ok(!/Local Repo/.test(x.watcher.statusItem.text), 'the finished sync left the status bar');
+    assert.ok(!/Local Repo/.test(x.statusBar.item.text), 'the finished sync left the status bar');
     const posts = Object.entries(sim.stats.posts).filter(([p]) => /\/Sync$/.test(p)).map(([, n]) => n);
     assert.deepStrictEqual(posts, [1], 'exactly one sync POST');
     const syncs = await children(x, local.node);

@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { ServerDefinition, serverKey } from '../api/model';
-import { kindOf } from '../api/kinds';
-import type { Log } from './log';
+import { KINDS, kindOf } from '../api/kinds';
+import type { Logger as Log } from './types';
 
 export interface HttpSettings { timeoutMs: number; connectTimeoutMs: number; pageSize: number }
 
@@ -20,10 +20,13 @@ export class ServerStore {
   readonly onDidChange = this.changed.event;
   private warnedWorkspace = false;
   private readonly warnedHttp = new Set<string>();
+  private readonly listener: vscode.Disposable;
 
   constructor(private readonly log: Log) {
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('veeam.servers')) { this.changed.fire(); } });
+    this.listener = vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('veeam.servers')) { this.changed.fire(); } });
   }
+
+  dispose(): void { this.listener.dispose(); this.changed.dispose(); }
 
   /**
    * Say once in the log that a workspace-level "veeam.servers" is ignored. VS Code drops application-scoped
@@ -104,12 +107,11 @@ function workspaceDefinesServers(): boolean {
   });
 }
 
+/** The entry as written back: fields cleared by a patch are dropped, every other field (also ones this version does not know) is kept. */
 function clean(d: ServerDefinition): ServerDefinition {
-  const out: ServerDefinition = { name: d.name, kind: d.kind, url: d.url.replace(/\/+$/, ''), username: d.username };
-  if (d.trustedCertificate) { out.trustedCertificate = d.trustedCertificate; }
-  if (d.caFile) { out.caFile = d.caFile; }
-  if (d.apiVersion) { out.apiVersion = d.apiVersion; }
-  return out;
+  const out: Record<string, unknown> = { ...d, url: d.url.replace(/\/+$/, '') };
+  for (const k of Object.keys(out)) { if (out[k] === undefined || out[k] === '') { delete out[k]; } }
+  return out as unknown as ServerDefinition;
 }
 
 /** Check one hand-edited entry; a bad entry still shows up (with its problem), nothing is dropped. */
@@ -117,12 +119,12 @@ export function validate(r: unknown, i: number): { def: ServerDefinition; proble
   const o = (r && typeof r === 'object' ? r : {}) as Record<string, unknown>;
   const s = (k: string) => (typeof o[k] === 'string' ? (o[k] as string).trim() : '');
   const def: ServerDefinition = {
-    name: s('name') || s('url') || `Server ${i + 1}`, kind: (s('kind') || 'vb365') as ServerDefinition['kind'],
+    name: s('name') || s('url') || `Server ${i + 1}`, kind: s('kind') || KINDS[0].id,
     url: s('url').replace(/\/+$/, ''), username: s('username'),
     trustedCertificate: s('trustedCertificate') || undefined, caFile: s('caFile') || undefined, apiVersion: s('apiVersion') || undefined,
   };
   let problem: string | undefined;
-  if (!kindOf(def.kind)) { problem = `Unknown server kind "${def.kind}" (expected "vb365" or "em").`; }
+  if (!kindOf(def.kind)) { problem = `Unknown server kind "${def.kind}" (expected one of ${KINDS.map((k) => `"${k.id}"`).join(', ')}).`; }
   else if (!def.url) { problem = 'The server has no "url".'; }
   else if (!def.username) { problem = 'The server has no "username".'; }
   else { problem = checkUrl(def.url); }

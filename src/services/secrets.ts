@@ -1,18 +1,21 @@
 // Passwords live only in VS Code's SecretStorage, keyed by server URL and user name.
 // If the OS keyring is unavailable, the password is kept in memory for this session only.
 import * as vscode from 'vscode';
-import type { Log } from './log';
+import type { Logger as Log } from './types';
 
 export class SecretStore {
   private readonly memory = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<string>();
   readonly onDidChange = this.changed.event;
+  private readonly listener: vscode.Disposable;
 
   constructor(private readonly secrets: vscode.SecretStorage, private readonly log: Log) {
-    secrets.onDidChange((e) => {
+    this.listener = secrets.onDidChange((e) => {
       if (e.key.startsWith('veeam:password:')) { this.changed.fire(e.key.slice('veeam:password:'.length)); }
     });
   }
+
+  dispose(): void { this.listener.dispose(); this.changed.dispose(); }
 
   private id(serverKey: string): string { return `veeam:password:${serverKey}`; }
 

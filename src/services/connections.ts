@@ -6,7 +6,7 @@ import { VeeamError } from '../api/errors';
 import { kindOf } from '../api/kinds';
 import type { LoadedServer, ServerStore } from './settings';
 import type { SecretStore } from './secrets';
-import type { Log } from './log';
+import type { Logger as Log } from './types';
 
 export class Connections {
   private readonly clients = new Map<string, { client: ServerClient; signature: string }>();
