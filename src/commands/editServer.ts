@@ -15,7 +15,7 @@ export const editServer: Command = {
     const node = await pickServer(ctx, arg);
     if (!node) { return; }
     const { def, key } = node.server;
-    const pick = await vscode.window.showQuickPick<{ label: string; description?: string; field: Field }>([
+    const pick = await ctx.prompts.pick<{ label: string; description?: string; field: Field }>([
       { label: 'Display name', description: def.name, field: 'name' },
       { label: 'URL', description: def.url, field: 'url' },
       { label: 'User name', description: def.username, field: 'username' },

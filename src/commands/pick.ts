@@ -1,7 +1,6 @@
 // Commands work on the node they were given, else on the selected tree node when it fits, else
 // through a picker over the same nodes. Pickers find their targets through the kind's target
 // paths (EM jobs sit under each backup server), never by a folder name or a kind id.
-import * as vscode from 'vscode';
 import { VeeamError } from '../api/errors';
 import { ActionId, typeInfo } from '../api/model';
 import { kindOf } from '../api/kinds';
@@ -27,7 +26,7 @@ async function chooseServer(ctx: Ctx): Promise<ServerNode | undefined> {
   const servers = ctx.tree.serverNodes();
   if (!servers.length) { throw new VeeamError('config', 'No Veeam servers are configured yet. Run "Veeam: Add Server…".'); }
   if (servers.length === 1) { return servers[0]; }
-  const pick = await vscode.window.showQuickPick(
+  const pick = await ctx.prompts.pick(
     servers.map((s) => ({ label: s.server.def.name, description: s.server.def.url, node: s })),
     { title: 'Veeam: Choose a server' });
   return pick?.node;
@@ -68,7 +67,7 @@ export async function pickTarget(ctx: Ctx, arg: unknown, action: ActionId, verb:
     items.push(...(await ctx.tree.entityChildren(n)).filter((c) => path.types.includes(c.entity.type) && c.entity.actions.includes(action)));
   }
   if (!items.length) { throw new VeeamError('config', `No ${plural} on ${name} can ${verb} now.`); }
-  const pick = await vscode.window.showQuickPick(
+  const pick = await ctx.prompts.pick(
     items.map((n) => ({ label: n.entity.name, description: [scopeOf(n), n.entity.description].filter(Boolean).join(' · '), node: n })),
     { title: `Veeam: Choose the ${typeInfo(kind, path.types[0]).noun[0]} to ${verb}`, matchOnDescription: true });
   return pick?.node;

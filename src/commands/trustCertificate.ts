@@ -14,8 +14,8 @@ export const trustCertificate: Command = {
     const cert = await probeCertificate(def.url);
     if (def.trustedCertificate) {
       if (normalizeFingerprint(def.trustedCertificate) === normalizeFingerprint(cert.fingerprint256)) {
+        // Nothing changes, so nothing reloads (a trust written to the settings already reloaded the node).
         void vscode.window.showInformationMessage(`Veeam: The certificate of ${def.name} is already trusted.`);
-        ctx.tree.refresh(node);
         return;
       }
       cert.pinnedFingerprint = def.trustedCertificate;

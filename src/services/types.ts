@@ -16,7 +16,11 @@ export interface Prompts {
   password(def: ServerDefinition, reason?: string): Promise<string | undefined>;
   trust(def: ServerDefinition, cert: CertificateInfo): Promise<boolean>;
   confirm(message: string, detail: string, action: string): Promise<boolean>;
+  /** Choose one of several servers or items (a quick pick). */
+  pick<T extends PickItem>(items: T[], options: { title: string; matchOnDescription?: boolean }): Promise<T | undefined>;
 }
+
+export interface PickItem { label: string; description?: string }
 
 /** The extension's log (a LogOutputChannel in the UI). */
 export interface Logger {

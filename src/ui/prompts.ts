@@ -41,6 +41,10 @@ export const prompts: Prompts = {
   async confirm(message, detail, action) {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
   },
+
+  async pick(items, options) {
+    return vscode.window.showQuickPick(items, options);
+  },
 };
 
 function reasonText(code: string): string {

@@ -110,7 +110,7 @@ suite('Faults in the tree (extension host)', function () {
     } finally { await sim.start(); }
     const done = await run;
     assert.strictEqual(done?.status, 'success');
-    assert.ok(!x.watcher.running().some(isSync), 'no sync is watched any more');
+    assert.ok(!x.watcher.running().map((w) => (w as { item: unknown }).item).some(isSync), 'no sync is watched any more');
     assert.ok(!/Local Repo/.test(x.statusBar.item.text + tooltip(x)), 'the sync left the status bar');
     assert.deepStrictEqual(posts(/\/Sync$/), [1], 'exactly one sync POST');
   });
@@ -120,14 +120,14 @@ suite('Faults in the tree (extension host)', function () {
     sim.vb365Data.stallSync(repoInfo.id);
     const repo = byLabel(await children(x, await folder('Repositories')), repoInfo.name);
     const run = vscode.commands.executeCommand('veeam.syncRepository', repo.node) as Thenable<Entity | undefined>;
-    const session = (await waitFor(() => x.watcher.running().filter(isSync), (l) => l.length === 1, 10000))[0];
+    const session = (await waitFor(() => x.watcher.running().map((w) => (w as { item: unknown }).item).filter(isSync), (l) => l.length === 1, 10000))[0];
     const polls = x.watcher.polls;
     await waitFor(() => x.watcher.polls, (p) => p >= polls + 2, 10000);
-    assert.ok(x.watcher.running().includes(session), 'still watched after several polls');
+    assert.ok(x.watcher.running().map((w) => (w as { item: unknown }).item).includes(session), 'still watched after several polls');
     assert.match(x.statusBar.item.text, new RegExp(repoInfo.name));
     x.watcher.unwatch(nodeId(session));
     assert.strictEqual(await run, undefined, 'unwatching ends the notification');
-    assert.ok(!x.watcher.running().includes(session));
+    assert.ok(!x.watcher.running().map((w) => (w as { item: unknown }).item).includes(session));
     assert.ok(!(x.statusBar.item.text + tooltip(x)).includes(repoInfo.name), 'it left the status bar');
     assert.deepStrictEqual(posts(/\/Sync$/), [1], 'exactly one sync POST');
   });
@@ -136,10 +136,10 @@ suite('Faults in the tree (extension host)', function () {
     const job = (await children(x, await folder('Jobs'))).find((j) => entity(j).status !== 'running')!;
     const run = vscode.commands.executeCommand('veeam.startJob', job.node) as Thenable<Entity | undefined>;
     const mine = (n: unknown) => (n as { parent?: unknown }).parent === job.node;
-    const session = (await waitFor(() => x.watcher.running().filter(mine), (l) => l.length === 1, 10000))[0] as { id: string; entity: Entity };
+    const session = (await waitFor(() => x.watcher.running().map((w) => (w as { item: unknown }).item).filter(mine), (l) => l.length === 1, 10000))[0] as { id: string; entity: Entity };
     sim.vb365Data.deleteJobSession(session.entity.id);
     assert.strictEqual(await run, undefined);
-    assert.ok(!x.watcher.running().includes(session), 'no longer watched');
+    assert.ok(!x.watcher.running().map((w) => (w as { item: unknown }).item).includes(session), 'no longer watched');
     assert.strictEqual(x.tree.getTreeItem(session).description, 'No longer on the server (404)');
     assert.ok(!(x.statusBar.item.text + tooltip(x)).includes(job.label), 'it left the status bar');
     assert.deepStrictEqual(posts(/\/start$/i), [1], 'exactly one start POST');

@@ -16,7 +16,9 @@ export interface Api {
     password: (...a: unknown[]) => Promise<string | undefined>;
     trust: (...a: unknown[]) => Promise<boolean>;
     confirm: (...a: unknown[]) => Promise<boolean>;
+    pick: (...a: unknown[]) => Promise<unknown>;
   };
+  view: vscode.TreeView<unknown>;
   filters: { get(id: string): unknown };
 }
 
