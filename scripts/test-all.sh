@@ -8,7 +8,8 @@
 #           ending with a scan of everything written for secrets (test/e2e/secret-scan.mjs)
 # A failing step does not stop the others. Prints per-tier counts and a final line
 # `N passed, N failed` (sums); exits 1 if anything failed or a tier did not run.
-# Logs: test-results/*.log.   Env: SKIP_SETUP=1, TIERS="1 2 3" (subset, for local loops).
+# Logs: test-results/*.log.   Env: SKIP_SETUP=1, TIERS="1 2 3" (subset, for local loops),
+#   SKIP_BUILD=1 (reuse out/ and dist/veeam-explorer.vsix as built; scripts/soak-e2e.sh builds once).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -75,15 +76,22 @@ build_step() { # name command...
   return 1
 }
 build_fail=0
-linted=0
-build_step lint npm run -s lint && linted=1 || build_fail=$((build_fail + 1))
-compiled=0; packaged=0
-build_step compile npm run -s compile && compiled=1 || build_fail=$((build_fail + 1))
+linted=0; compiled=0; packaged=0
+if [[ ${SKIP_BUILD:-} == 1 ]]; then
+  banner "build skipped (SKIP_BUILD=1): using out/ and dist/ as they are"
+  linted=1; compiled=1
+  [[ -f dist/veeam-explorer.vsix ]] && packaged=1 || problems+=("SKIP_BUILD=1 but dist/veeam-explorer.vsix is missing")
+else
+  build_step lint npm run -s lint && linted=1 || build_fail=$((build_fail + 1))
+  build_step compile npm run -s compile && compiled=1 || build_fail=$((build_fail + 1))
+fi
 # tsc emits even when it reports type errors: those count as a build failure above,
 # but the tiers still run on what was emitted.
 emitted=0; [[ -f out/test/integration/suite/index.js ]] && emitted=1
-rm -f dist/veeam-explorer.vsix
-build_step package npm run -s package && [[ -f dist/veeam-explorer.vsix ]] && packaged=1 || build_fail=$((build_fail + 1))
+if [[ ${SKIP_BUILD:-} != 1 ]]; then
+  rm -f dist/veeam-explorer.vsix
+  build_step package npm run -s package && [[ -f dist/veeam-explorer.vsix ]] && packaged=1 || build_fail=$((build_fail + 1))
+fi
 
 # ------------------------------------------------------------------ tier 1
 if [[ " $TIERS " == *" 1 "* ]]; then
