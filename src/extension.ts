@@ -10,6 +10,7 @@ import { Log } from './ui/log';
 import { prompts } from './ui/prompts';
 import { ProgressStatusBar } from './ui/statusBar';
 import { DocumentProvider, SCHEME } from './ui/documents';
+import { LOG_SCHEME, LogDocuments } from './ui/logDocuments';
 import { ServerTreeProvider } from './tree/provider';
 import type { Node } from './tree/nodes';
 import { registerCommands } from './commands/register';
@@ -29,11 +30,13 @@ export function activate(context: vscode.ExtensionContext) {
   const tree = new ServerTreeProvider(store, secrets, connections, watcher, filters, prompts, log);
   const view = vscode.window.createTreeView<Node>('veeam.servers', { treeDataProvider: tree, showCollapseAll: true });
   const docs = new DocumentProvider(connections);
+  const logs = new LogDocuments(connections, store, log);
 
-  const ctx: Ctx = { tree, view, store, secrets, connections, watcher, statusBar, docs, prompts, log, filters };
+  const ctx: Ctx = { tree, view, store, secrets, connections, watcher, statusBar, docs, logs, prompts, log, filters };
   context.subscriptions.push(
-    log, store, secrets, watcher, statusBar, tree, view, docs,
+    log, store, secrets, watcher, statusBar, tree, view, docs, logs,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
+    vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
     ...registerCommands(ctx, COMMANDS),
   );
   shutdown = () => connections.disposeAll();

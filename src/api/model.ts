@@ -104,8 +104,35 @@ export interface ServerClient {
   sync?(repository: Entity, signal?: AbortSignal): Promise<Entity>;
   /** Start a job. Returns the session (or task) to watch. Never retried. */
   startJob?(job: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity>;
+  /** Stop a running job or session; returns the session to follow to its end, if the API names one. Never retried. */
+  stopJob?(target: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity | undefined>;
+  /** Retry a failed or warning job; returns the new session to watch. Never retried. */
+  retryJob?(job: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity>;
+  /** Enable or disable a job (its schedule); returns the job as it is afterwards, if the API says. Never retried. */
+  setJobEnabled?(job: Entity, enabled: boolean, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity | undefined>;
+  /** The log of a job, sync or task session: every record, oldest first. */
+  sessionLog?(session: Entity, signal?: AbortSignal): Promise<SessionLog>;
   /** Log out (best effort) and release resources. */
   dispose(): Promise<void>;
+}
+
+/** One record of a session log. Records can change after they appear: keep them by id. */
+export interface LogLine {
+  id: string;
+  /** ISO start time of the record. */
+  time?: string;
+  status: 'success' | 'warning' | 'failed' | 'info' | 'running';
+  title: string;
+  /** Longer text (a reason, a description), shown on the next line. */
+  detail?: string;
+}
+
+export interface SessionLog {
+  lines: LogLine[];
+  /** Said at the top of the document (e.g. "Enterprise Manager has no log records; these are the task sessions"). */
+  note?: string;
+  /** The session still runs: the log grows. */
+  running: boolean;
 }
 
 /** How the client gets secrets and trust decisions from the UI without importing it. */

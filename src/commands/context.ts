@@ -9,6 +9,7 @@ import type { WorkWatcher } from '../services/work';
 import type { FilterStore } from '../services/filters';
 import type { Prompts } from '../services/types';
 import type { DocumentProvider } from '../ui/documents';
+import type { LogDocuments } from '../ui/logDocuments';
 import type { ProgressStatusBar } from '../ui/statusBar';
 import type { Log } from '../ui/log';
 
@@ -21,6 +22,7 @@ export interface Ctx {
   watcher: WorkWatcher;
   statusBar: ProgressStatusBar;
   docs: DocumentProvider;
+  logs: LogDocuments;
   prompts: Prompts;
   log: Log;
   filters: FilterStore;

@@ -15,9 +15,15 @@ import { syncRepository } from './syncRepository';
 import { startJob } from './startJob';
 import { revealRunning } from './revealRunning';
 import { clearFilter, filterSessions } from './filterSessions';
+import { stopJob } from './stopJob';
+import { retryJob } from './retryJob';
+import { enableJob } from './enableJob';
+import { disableJob } from './disableJob';
+import { openSessionLog } from './openSessionLog';
+import { copyMessage } from './copyMessage';
 
 export const COMMANDS: Command[] = [
   addServer, editServer, removeServer, forgetPassword, enterPassword, trustCertificate, refresh, showLog,
   loadMore, copyId, openJson, openXml, refreshDocument, syncRepository, startJob, revealRunning,
-  filterSessions, clearFilter,
+  filterSessions, clearFilter, stopJob, retryJob, enableJob, disableJob, openSessionLog, copyMessage,
 ];

@@ -91,6 +91,14 @@ export class WorkWatcher {
     w.onDone?.(undefined);
   }
 
+  /** Read watched work again within a second (after the user stopped it, say). */
+  soon(id: string): void {
+    const w = this.items.get(id);
+    if (!w) { return; }
+    w.nextAt = Math.min(w.nextAt, Date.now() + Math.min(1000, this.store.pollIntervalMs()));
+    this.schedule();
+  }
+
   /** The watched work of a repository or job, if any. */
   runningFor(ownerId: string): Item | undefined {
     for (const w of this.items.values()) { if (w.owner?.id === ownerId) { return w.item; } }

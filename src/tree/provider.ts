@@ -244,6 +244,12 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     if (n) { this.changed.fire(n); }
   }
 
+  /** Show a changed entity (after an action) without reloading its parent. */
+  update(node: EntityNode, entity: Entity): void {
+    node.entity = entity;
+    this.changed.fire(node);
+  }
+
   /** Insert an entity under a parent whose listing is loaded (e.g. a sync just started). */
   adopt(parent: EntityNode, e: Entity): EntityNode {
     const node = this.entityNode(parent, e);
