@@ -60,6 +60,12 @@ export interface Entity {
   endedAt?: string;       // ISO
   hasChildren: boolean;
   actions: ActionId[];
+  /** For sessions: the job's name (the dashboard, failure watch and chat tools group by it). */
+  jobName?: string;
+  /** For sessions: what the dashboard charts (seconds the run took; bytes transferred). */
+  metrics?: { durationSec?: number; transferredBytes?: number };
+  /** For repositories: capacity and free space in bytes, where the API reports them. */
+  capacity?: { totalBytes: number; freeBytes: number };
   /** The server's own message for a failed or warning result (whole text; the description shows a short form). */
   message?: string;
   /** A folder's public role ('jobs', 'repos', …): the steps of the kind's target paths name it. */
@@ -110,10 +116,26 @@ export interface ServerClient {
   retryJob?(job: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity>;
   /** Enable or disable a job (its schedule); returns the job as it is afterwards, if the API says. Never retried. */
   setJobEnabled?(job: Entity, enabled: boolean, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity | undefined>;
+  /**
+   * Job sessions (not task sessions) created in a window, newest first, at most `limit` (default 10,000):
+   * each with startedAt/endedAt, status, message, jobName and metrics. For the dashboard, the failure
+   * watch and the chat tools; one request per large page, never a request per job where the API can avoid it.
+   */
+  sessionsSince?(q: SessionQuery, signal?: AbortSignal): Promise<Entity[]>;
+  /** Every repository of the server with `capacity` (for the dashboard's fill chart and the chat tools). */
+  repositories?(signal?: AbortSignal): Promise<Entity[]>;
   /** The log of a job, sync or task session: every record, oldest first. */
   sessionLog?(session: Entity, signal?: AbortSignal): Promise<SessionLog>;
   /** Log out (best effort) and release resources. */
   dispose(): Promise<void>;
+}
+
+export interface SessionQuery {
+  /** ISO lower bound of the creation time. */
+  since: string;
+  /** ISO upper bound (default now). */
+  until?: string;
+  limit?: number;
 }
 
 /** One record of a session log. Records can change after they appear: keep them by id. */
