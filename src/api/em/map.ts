@@ -4,7 +4,6 @@ import type { ActionId, Detail, Entity, EntityStatus } from '../model';
 import { Obj, links, text } from './xml';
 
 export type EmType = 'BackupServer' | 'Job' | 'Repository' | 'BackupJobSession' | 'ReplicaJobSession' | 'BackupTaskSession' | 'ReplicaTaskSession';
-export const EM_TYPES: EmType[] = ['BackupServer', 'Job', 'Repository', 'BackupJobSession', 'ReplicaJobSession', 'BackupTaskSession', 'ReplicaTaskSession'];
 
 const DOC_ACTIONS: ActionId[] = ['openJson', 'openXml', 'copyId'];
 

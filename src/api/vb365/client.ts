@@ -17,7 +17,6 @@ export class Vb365Client implements ServerClient {
   private readonly transport: Transport;
   private readonly auth: Vb365Auth;
   private versionP?: Promise<number>;
-  private readonly repoNames = new Map<string, string>();
 
   constructor(readonly definition: ServerDefinition, private readonly deps: ClientDeps) {
     this.transport = new Transport({
@@ -131,11 +130,7 @@ export class Vb365Client implements ServerClient {
     switch (parent.type) {
       case 'folder':
         if (parent.ref.folder === 'orgs') { return { items: (await this.all(`/v${v}/Organizations`, signal)).map(N.organization) }; }
-        if (parent.ref.folder === 'repos') {
-          const repos = (await this.all(`/v${v}/BackupRepositories`, signal)).map(N.repository);
-          for (const r of repos) { this.repoNames.set(r.id!, r.name); }
-          return { items: repos };
-        }
+        if (parent.ref.folder === 'repos') { return { items: (await this.all(`/v${v}/BackupRepositories`, signal)).map(N.repository) }; }
         if (parent.ref.folder === 'jobs') { return { items: (await this.all(`/v${v}/Jobs`, signal)).map(N.job) }; }
         return { items: [] };
       case 'job': return this.jobSessions(v, parent, cursor, signal);
