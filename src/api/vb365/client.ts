@@ -39,13 +39,19 @@ export class Vb365Client implements ServerClient {
     return this.versionP;
   }
 
+  /**
+   * Newest first, without credentials: `GET /vN/ServiceInstance` for v8, v7, v6 (it exists from v6 on), then
+   * `GET /vN/Organizations` for v5, v4 (served by every version; ServiceInstance is 404 there). 200, 401 or 403
+   * means the version is served, 404 that it is not. A v8 server costs 1 request, v7 2, v6 3, v5 4, v4 5.
+   */
   private async detect(signal?: AbortSignal): Promise<number> {
     const pinned = /^v?(\d+)$/i.exec(this.definition.apiVersion ?? '');
     if (pinned) { return Number(pinned[1]); }
     for (const v of VERSIONS) {
-      const res = await this.transport.request({ method: 'GET', path: `/v${v}/ServiceInstance`, signal, headers: { accept: 'application/json' } });
+      const path = v >= 6 ? `/v${v}/ServiceInstance` : `/v${v}/Organizations`;
+      const res = await this.transport.request({ method: 'GET', path, signal, headers: { accept: 'application/json' } });
       if (res.status === 200 || res.status === 401 || res.status === 403) { return v; }
-      if (res.status !== 404) { throw this.httpError(res, `/v${v}/ServiceInstance`); }
+      if (res.status !== 404) { throw this.httpError(res, path); }
     }
     throw new VeeamError('config', 'This server answers none of the VB365 REST API versions v4–v8. Is the URL right (https://host:4443)?');
   }
