@@ -29,6 +29,7 @@ describe('transport: no null/undefined in a URL', () => {
     ['GET', '/v8/Jobs//JobSessions'],
     ['GET', '/v8/Jobs/%6Eull'],
     ['GET', '/api/query?type=BackupJobSession&format=Entities&filter=JobUid%3D%3Dnull'],
+    ['GET', '/api/query?type=Job&format=Entities&filter=BackupServerUid%3D%3D%22%22'],
     ['POST', '/v8/Jobs/null/start'],
     ['POST', '/v8/BackupRepositories/undefined/Sync'],
   ];
@@ -58,7 +59,7 @@ describe('transport: no null/undefined in a URL', () => {
 
   test('ordinary paths still go out: trailing slash, names that merely contain "null", non-id empty values', async () => {
     sim.resetStats();
-    for (const path of ['/v8/ServiceInstance', '/v8/Jobs?name=nullable', '/v8/Organizations/nullsoft', '/v8/', '/v8/Jobs?offset=0&limit=5']) {
+    for (const path of ['/v8/ServiceInstance', '/v8/Jobs?name=nullable', '/v8/Organizations/nullsoft', '/v8/', '/v8/Jobs?filter=Name%3D%3D%22%22']) {
       const res = await t.request({ method: 'GET', path });
       assert.ok(res.status === 401 || res.status === 404, `${path}: ${res.status}`);
     }

@@ -230,7 +230,7 @@ const NOTHING = /^(null|undefined)$/i;
  * What makes a path and query unfit to send, or undefined: a path segment or query value that is
  * "null" or "undefined" (as `${x}` and String(x) write them; also percent-encoded), an empty segment
  * inside the path ("//"; a trailing slash is fine), an empty value of an id parameter (`jobId=`), or
- * a comparison with null/undefined in a filter value (`JobUid==null`).
+ * a comparison with null/undefined or of an id with "" in a filter value (`JobUid==null`, `JobUid==""`).
  */
 function suspectPart(pathAndQuery: string): string | undefined {
   const q = pathAndQuery.indexOf('?');
@@ -245,7 +245,7 @@ function suspectPart(pathAndQuery: string): string | undefined {
   for (const [key, value] of new URLSearchParams(pathAndQuery.slice(q + 1))) {
     if (NOTHING.test(value)) { return `${key}=${value}`; }
     if (value === '' && /(id|uid)$/i.test(key)) { return `an empty ${key}`; }
-    const cmp = /(==|!=|<=|>=|<|>)(null|undefined)(?=$|[;,)])/i.exec(value);
+    const cmp = /(==|!=|<=|>=|<|>)(null|undefined)(?=$|[;,)])/i.exec(value) ?? /\w*(id|uid)(==|!=)""(?=$|[;,)])/i.exec(value);
     if (cmp) { return `"${cmp[0]}" in ${key}`; }
   }
   return undefined;
