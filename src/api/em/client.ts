@@ -196,7 +196,14 @@ export class EmClient implements ServerClient {
   private async pageOf(type: EmType, a: QueryArgs, signal?: AbortSignal): Promise<Page> {
     const r = await this.query(type, a, signal);
     const now = Date.now();
-    return { items: r.items.map((o) => mapEntity(type, o, now)), next: r.more ? String(a.page + 1) : undefined };
+    // Entities without a UID have only a key stem: give every one its position (the tree's ids derive from keys).
+    const offset = (a.page - 1) * (a.pageSize ?? this.deps.http.pageSize);
+    const items = r.items.map((o, i) => {
+      const e = mapEntity(type, o, now);
+      if (!e.id) { e.key = `${e.key}#${offset + i}`; }
+      return e;
+    });
+    return { items, next: r.more ? String(a.page + 1) : undefined };
   }
 
   // ---- ServerClient ---------------------------------------------------------------------
@@ -210,6 +217,7 @@ export class EmClient implements ServerClient {
     }
     const r = parent.ref;
     if (parent.type === 'folder') {
+      if ((r.folder === 'jobs' || r.folder === 'repositories') && !r.serverUid) { return { items: [] }; }
       switch (r.folder) {
         case 'backupServers': return this.pageOf('BackupServer', { page, sortAsc: 'Name' }, signal);
         case 'jobs': return this.pageOf('Job', { page, sortAsc: 'Name', filter: eq('BackupServerUid', r.serverUid) }, signal);
@@ -222,17 +230,19 @@ export class EmClient implements ServerClient {
         default: return { items: [] };
       }
     }
+    // Nothing is listed under an entity the server sent without a UID (its filter would carry none).
+    if (!parent.id) { return { items: [] }; }
     switch (parent.type) {
       case 'backupServer': {
-        const extra = { serverUid: parent.id ?? '' };
+        const extra = { serverUid: parent.id };
         return { items: [folder('jobs', 'Jobs', extra), folder('repositories', 'Repositories', extra)] };
       }
       case 'job':
         return this.pageOf((r.sessionType as EmType) || 'BackupJobSession',
-          { page, sortDesc: 'CreationTime', filter: and(eq('JobUid', parent.id ?? ''), sessionFilterExpr(filter, 'JobName')) }, signal);
+          { page, sortDesc: 'CreationTime', filter: and(eq('JobUid', parent.id), sessionFilterExpr(filter, 'JobName')) }, signal);
       case 'backupSession': case 'replicaSession':
         return this.pageOf((r.taskType as EmType) || 'BackupTaskSession',
-          { page, sortAsc: 'Name', filter: and(eq('JobSessionUid', parent.id ?? ''), sessionFilterExpr(filter, 'VmDisplayName')) }, signal);
+          { page, sortAsc: 'Name', filter: and(eq('JobSessionUid', parent.id), sessionFilterExpr(filter, 'VmDisplayName')) }, signal);
       default: return { items: [] };
     }
   }
@@ -244,7 +254,12 @@ export class EmClient implements ServerClient {
   }
 
   async document(e: Entity, format: 'json' | 'xml', signal?: AbortSignal): Promise<RawDocument> {
-    if (e.type === 'folder' || !e.ref.href) { throw new VeeamError('config', `"${e.name}" is a folder and has no document of its own.`); }
+    if (e.type === 'folder') { throw new VeeamError('config', `"${e.name}" is a folder and has no document of its own.`); }
+    if (!e.ref.href) {
+      // No UID or Href to read it by: the payload as it came in the list (JSON only).
+      if (format === 'json' && e.ref.raw !== undefined) { return { contentType: 'json', text: e.ref.raw }; }
+      throw new VeeamError('config', `"${e.name}" came from the server without a UID or link; it has no ${format.toUpperCase()} document to open.`);
+    }
     const path = this.local(e.ref.href);
     if (format === 'json') {
       const res = await this.call('GET', path, signal, 'application/json');
@@ -257,10 +272,12 @@ export class EmClient implements ServerClient {
   }
 
   async startJob(job: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity> {
-    if (job.type !== 'job' || !job.ref.href) { throw new VeeamError('config', `"${job.name}" is not a job.`); }
+    if (job.type !== 'job') { throw new VeeamError('config', `"${job.name}" is not a job.`); }
+    if (!job.id || !job.ref.href) { throw new VeeamError('config', `"${job.name}" came from the server without a UID or link; it cannot be started.`); }
+    const jobUid = job.id;
     const sessionType = (job.ref.sessionType as EmType) || 'BackupJobSession';
     const newest = async () => (await this.query(sessionType,
-      { page: 1, pageSize: 1, sortDesc: 'CreationTime', filter: eq('JobUid', job.id ?? '') }, signal)).items[0];
+      { page: 1, pageSize: 1, sortDesc: 'CreationTime', filter: eq('JobUid', jobUid) }, signal)).items[0];
     const before = text((await newest())?.UID);
     const u = new URL(job.ref.href, this.definition.url);
     const startPath = `${u.pathname}?action=start`;

@@ -135,13 +135,15 @@ export class Vb365Client implements ServerClient {
     }
     switch (parent.type) {
       case 'folder':
-        if (parent.ref.folder === 'orgs') { return { items: (await this.all(`/v${v}/Organizations`, signal)).map(N.organization) }; }
-        if (parent.ref.folder === 'repos') { return { items: (await this.all(`/v${v}/BackupRepositories`, signal)).map(N.repository) }; }
-        if (parent.ref.folder === 'jobs') { return { items: (await this.all(`/v${v}/Jobs`, signal)).map(N.job) }; }
+        if (parent.ref.folder === 'orgs') { return { items: distinct((await this.all(`/v${v}/Organizations`, signal)).map((o) => N.organization(o))) }; }
+        if (parent.ref.folder === 'repos') { return { items: distinct((await this.all(`/v${v}/BackupRepositories`, signal)).map((r) => N.repository(r))) }; }
+        if (parent.ref.folder === 'jobs') { return { items: distinct((await this.all(`/v${v}/Jobs`, signal)).map((j) => N.job(j))) }; }
         return { items: [] };
-      case 'job': return this.jobSessions(v, parent, cursor, signal);
+      // Nothing is listed under an entity the server sent without an id (its requests would carry none).
+      case 'job': return parent.id ? this.jobSessions(v, parent, cursor, signal) : { items: [] };
       case 'repository': {
-        return { items: (await this.syncSessions(v, parent.id!, signal)).map((s) => N.syncSession(s, parent.name)) };
+        if (!parent.id) { return { items: [] }; }
+        return { items: distinct((await this.syncSessions(v, parent.id, signal)).map((s) => N.syncSession(s, parent.name))) };
       }
       default: return { items: [] };
     }
@@ -156,15 +158,16 @@ export class Vb365Client implements ServerClient {
 
   private async jobSessions(v: number, job: Entity, cursor: string | undefined, signal?: AbortSignal): Promise<Page> {
     const c = cursor ? (JSON.parse(cursor) as { offset: number; setId?: string }) : { offset: 0 };
-    const path = v >= 7 ? `/v${v}/JobSessions?jobId=${encodeURIComponent(job.id!)}` : `/v${v}/Jobs/${encodeURIComponent(job.id!)}/JobSessions`;
+    const id = encodeURIComponent(idOf(job, 'its sessions cannot be listed'));
+    const path = v >= 7 ? `/v${v}/JobSessions?jobId=${id}` : `/v${v}/Jobs/${id}/JobSessions`;
     const p = await this.page(path, c.offset, this.deps.http.pageSize, c.setId, signal);
     const now = Date.now();
-    const items = p.items.map((s) => N.jobSession(s, now));
+    const items = distinct(p.items.map((s) => N.jobSession(s, now)), c.offset);
     return { items, next: p.next ? JSON.stringify(p.next) : undefined };
   }
 
   private selfPath(v: number, e: Entity): string {
-    const id = encodeURIComponent(e.id ?? '');
+    const id = encodeURIComponent(idOf(e, 'it has no document of its own on the server'));
     switch (e.type) {
       case 'organization': return `/v${v}/Organizations/${id}`;
       case 'repository': return `/v${v}/BackupRepositories/${id}`;
@@ -176,6 +179,16 @@ export class Vb365Client implements ServerClient {
   }
 
   async refresh(e: Entity, signal?: AbortSignal): Promise<Entity> {
+    if (!e.id) {
+      // A sync session without an id (v4 documents none) is found again in its repository's list; other
+      // entities without an id cannot be re-read and stay as they are.
+      if (e.type !== 'syncSession' || !e.ref.repositoryId) { return e; }
+      const v = await this.version(signal);
+      const list = await this.syncSessions(v, e.ref.repositoryId, signal);
+      const s = list.find((x) => x.state === 'Synchronizing') ?? list[list.length - 1];
+      if (!s) { throw new VeeamError('http', `The sync session of ${e.ref.repositoryName || 'the repository'} is no longer listed.`, { status: 404 }); }
+      return { ...N.syncSession(s, e.ref.repositoryName || undefined), key: e.key };
+    }
     const v = await this.version(signal);
     const body = await this.json(this.selfPath(v, e), signal) as Obj;
     return this.normalize(e, body);
@@ -193,6 +206,10 @@ export class Vb365Client implements ServerClient {
   }
 
   async document(e: Entity, format: 'json' | 'xml', signal?: AbortSignal): Promise<RawDocument> {
+    if (!e.id && e.ref.raw !== undefined) {
+      // No id to read it by: the payload as it came in the list.
+      return format === 'json' ? { contentType: 'json', text: e.ref.raw } : { contentType: 'xml', text: toXml(JSON.parse(e.ref.raw), e.type) };
+    }
     const v = await this.version(signal);
     const path = this.selfPath(v, e);
     const res = await this.call('GET', path, signal);
@@ -203,21 +220,22 @@ export class Vb365Client implements ServerClient {
 
   async sync(repo: Entity, signal?: AbortSignal): Promise<Entity> {
     const v = await this.version(signal);
-    const id = encodeURIComponent(repo.id!);
+    const repoId = idOf(repo, 'it cannot be synchronized');
+    const id = encodeURIComponent(repoId);
     const path = v >= 6 ? `/v${v}/BackupRepositories/${id}/Sync` : `/v${v}/BackupRepositories/${id}/action`;
     const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ sync: null }), `the sync of "${repo.name}"`);
     if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
     const body = res.text.trim() ? parseJson<Obj>(res, path) : {};
-    if (body && typeof body.id === 'string') { return N.syncSession(body, repo.name); }
+    if (body && typeof body.id === 'string' && body.id) { return N.syncSession(body, repo.name); }
     // v4 documents no id in the answer: find the running session of this repository.
-    const running = (await this.syncSessions(v, repo.id!, signal)).find((s) => s.state === 'Synchronizing');
+    const running = (await this.syncSessions(v, repoId, signal)).find((s) => s.state === 'Synchronizing');
     if (!running) { throw new VeeamError('malformed', `The sync of ${repo.name} was accepted but no running sync session was found.`); }
     return N.syncSession(running, repo.name);
   }
 
   async startJob(job: Entity, signal?: AbortSignal, onStatus?: (m: string) => void): Promise<Entity> {
     const v = await this.version(signal);
-    const id = encodeURIComponent(job.id!);
+    const id = encodeURIComponent(idOf(job, 'it cannot be started'));
     const path = v >= 6 ? `/v${v}/Jobs/${id}/start` : `/v${v}/Jobs/${id}/action`;
     const startedAfter = Date.now() - 60_000;
     const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ start: null }), `job "${job.name}"`);
@@ -225,7 +243,7 @@ export class Vb365Client implements ServerClient {
     onStatus?.(`Job "${job.name}" started.`);
     if (res.status === 200 && res.text.trim()) {
       const b = parseJson<Obj>(res, path);
-      if (typeof b.id === 'string') { return N.jobSession(b); }
+      if (typeof b.id === 'string' && b.id) { return N.jobSession(b); }
     }
     // v4–v7 answer without the session: the newest session of the job is the one just started.
     const first = await this.jobSessions(v, job, undefined, signal);
@@ -239,4 +257,23 @@ export class Vb365Client implements ServerClient {
     await this.auth.logout();
     this.transport.dispose();
   }
+}
+
+/** The entity's id, or a config error saying what cannot be done without one (the server sent none). */
+function idOf(e: Entity, what: string): string {
+  if (!e.id) { throw new VeeamError('config', `"${e.name}" came from the server without an id; ${what}.`); }
+  return e.id;
+}
+
+/**
+ * Entities without an id have only a key stem: make every key of a page unique (the tree's ids derive from
+ * them). The first of a stem keeps it on the first page; later ones get their position.
+ */
+function distinct(items: Entity[], offset = 0): Entity[] {
+  const seen = new Set<string>();
+  items.forEach((e, i) => {
+    if (!e.id && (offset > 0 || seen.has(e.key))) { e.key = `${e.key}#${offset + i}`; }
+    seen.add(e.key);
+  });
+  return items;
 }
