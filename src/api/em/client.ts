@@ -1,8 +1,10 @@
 // Veeam Backup Enterprise Manager client: logon sessions (X-RestSvcSessionId), XML (or JSON)
 // reads through the query service, documents as received, and the job-start Task flow.
+// Transport, the 401 policy and error bodies come from BaseClient (../http/base).
 import { VeeamError } from '../errors';
-import { busyNote, htmlError, parseJson, retryAfter, stripBom } from '../http/body';
-import { HttpResponse, Method, Transport } from '../http/transport';
+import { htmlError, parseJson, stripBom } from '../http/body';
+import { HttpResponse, Method } from '../http/transport';
+import { BaseClient, ServerMessage } from '../http/base';
 import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition, SessionFilter } from '../model';
 import { FilterExpr, and, cond, eq, formatFilter, sessionFilterExpr } from './filter';
 import { EmType, folder, mapEntity } from './map';
@@ -25,24 +27,17 @@ export interface EmClientOptions {
 
 interface QueryArgs { filter?: FilterExpr; sortAsc?: string; sortDesc?: string; page: number; pageSize?: number }
 
-export class EmClient implements ServerClient {
-  private readonly transport: Transport;
+export class EmClient extends BaseClient<string> implements ServerClient {
   private token?: string;
   private sessionId?: string;
-  private logonP?: Promise<void>;
+  private logonP?: Promise<string>;
   private versionP?: Promise<string>;
-  private disposed = false;
   private readonly wire: 'xml' | 'json';
 
-  constructor(readonly definition: ServerDefinition, private readonly deps: ClientDeps, private readonly options: EmClientOptions = {}) {
-    this.transport = new Transport({
-      baseUrl: definition.url, trustedFingerprint: definition.trustedCertificate, caPem: deps.caPem,
-      timeoutMs: deps.http.timeoutMs, connectTimeoutMs: deps.http.connectTimeoutMs, log: deps.log,
-    });
+  constructor(definition: ServerDefinition, deps: ClientDeps, private readonly options: EmClientOptions = {}) {
+    super(definition, deps);
     this.wire = options.wire ?? 'xml';
   }
-
-  private get host(): string { return new URL(this.definition.url).host; }
 
   /** EM links are absolute; requests and messages use path and query (another host is refused by the transport). */
   private local(href: string): string {
@@ -57,7 +52,7 @@ export class EmClient implements ServerClient {
     this.versionP ??= (async () => {
       const path = '/api/';
       const res = await this.transport.request({ method: 'GET', path, headers: { Accept: 'application/xml' }, signal });
-      if (res.status !== 200) { throw this.httpError(res, path); }
+      if (res.status !== 200) { throw this.error(res, path); }
       const doc = this.parseXmlBody(res, path);
       const versions = arr(obj(doc.value.SupportedVersions).SupportedVersion).map((v) => text(v.Name)).filter((v): v is string => !!v);
       const pinned = this.definition.apiVersion;
@@ -74,13 +69,13 @@ export class EmClient implements ServerClient {
     if (!this.token) { await this.logon(); }
   }
 
-  /** One logon in flight at a time, however many requests wait for it. */
-  private logon(): Promise<void> {
+  /** One logon in flight at a time, however many requests wait for it; resolves to the new session token. */
+  private logon(): Promise<string> {
     this.logonP ??= this.doLogon().finally(() => { this.logonP = undefined; });
     return this.logonP;
   }
 
-  private async doLogon(): Promise<void> {
+  private async doLogon(): Promise<string> {
     const user = this.definition.username;
     const password = await this.deps.credentials.password();
     if (password === undefined) {
@@ -96,39 +91,49 @@ export class EmClient implements ServerClient {
       throw new VeeamError('auth', `${this.host} rejected the logon of ${user}${serverMessage ? `: ${serverMessage}` : '.'}`,
         { status: res.status, serverMessage, path: '/api/sessionMngr/' });
     }
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, '/api/sessionMngr/'); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, '/api/sessionMngr/'); }
     const token = res.headers['x-restsvcsessionid'] ?? /X-RestSvcSessionId=([^;,\s]+)/i.exec(res.headers['set-cookie'] ?? '')?.[1];
     if (!token) { throw new VeeamError('malformed', `${this.host} accepted the logon but sent no X-RestSvcSessionId.`, { path: '/api/sessionMngr/' }); }
     let sessionId: string | undefined;
     try { sessionId = text(this.parseXmlBody(res, '/api/sessionMngr/').value.SessionId); } catch { /* logoff is best effort */ }
     this.token = token;
     this.sessionId = sessionId;
+    return token;
+  }
+
+  // ---- BaseClient: logon sessions -------------------------------------------------------
+
+  protected async credential(): Promise<string> { return this.token ?? this.logon(); }
+
+  /** Idle-expired (or EM restarted): one new logon, unless another request already replaced `stale`. */
+  protected async renew(stale: string): Promise<string> {
+    if (this.token && this.token !== stale) { return this.token; }
+    this.token = undefined;
+    return this.logon();
+  }
+
+  protected authHeaders(token: string): Record<string, string> { return { 'X-RestSvcSessionId': token }; }
+
+  protected override unauthorized(res: HttpResponse, method: Method, path: string, notResent: boolean): VeeamError {
+    if (notResent) {
+      return new VeeamError('auth', `${this.host} rejected the logon session; the job was not started. Start it again to use a new session.`,
+        { status: res.status, method, path: path.split('?')[0] });
+    }
+    const e = this.error(res, path);
+    return new VeeamError('auth', `${this.host} rejected the new logon session of ${this.definition.username}: ${e.message}`, { ...e.extra });
   }
 
   // ---- requests -------------------------------------------------------------------------
 
   private async call(method: Method, path: string, signal?: AbortSignal, accept = 'application/xml', action?: string): Promise<HttpResponse> {
-    if (this.disposed) { throw new VeeamError('cancelled', 'The connection was closed.'); }
-    if (!this.token) { await this.logon(); }
-    const send = () => this.transport.request({ method, path, signal, action, headers: { 'X-RestSvcSessionId': this.token ?? '', Accept: accept } });
-    const used = this.token;
-    let res = await send();
-    if (res.status === 401) {
-      // Idle-expired (or EM restarted): log on again once, then repeat a GET. A POST is never re-sent.
-      if (this.token === used) { this.token = undefined; }
-      if (method !== 'GET') {
-        throw new VeeamError('auth', `${this.host} rejected the logon session; the job was not started. Start it again to use a new session.`,
-          { status: 401, method, path: path.split('?')[0] });
-      }
-      if (!this.token) { await this.logon(); }
-      res = await send();
-      if (res.status === 401) {
-        const e = this.httpError(res, path);
-        throw new VeeamError('auth', `${this.host} rejected the new logon session of ${this.definition.username}: ${e.message}`, { ...e.extra });
-      }
-    }
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    const res = await this.send(method, path, { signal, action, headers: { Accept: accept } });
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     return res;
+  }
+
+  /** An error answer (<Error Message="…"/> or {"Message": …}) as a VeeamError. */
+  private error(res: HttpResponse, path: string): VeeamError {
+    return this.httpError(res, path, (r): ServerMessage => ({ message: this.serverMessage(r) }));
   }
 
   /** The <Error Message> (XML) or "Message" (JSON) of an error body. */
@@ -142,15 +147,6 @@ export class EmClient implements ServerClient {
       }
     } catch { /* not an error body */ }
     return undefined;
-  }
-
-  private httpError(res: HttpResponse, path: string): VeeamError {
-    const html = htmlError(res, path);
-    if (html) { return html; }
-    const serverMessage = this.serverMessage(res);
-    return new VeeamError('http',
-      `${serverMessage ? `${serverMessage} (HTTP ${res.status})` : `HTTP ${res.status} from ${this.host} for ${path.split('?')[0]}.`}${busyNote(res)}`,
-      { status: res.status, serverMessage, path, retryAfterSeconds: retryAfter(res) });
   }
 
   private parseXmlBody(res: HttpResponse, path: string): { root: string; value: Obj } {
@@ -304,9 +300,8 @@ export class EmClient implements ServerClient {
     return entity;
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) { return; }
-    this.disposed = true;
+  /** Log off (DELETE /api/logonSessions/{SessionId}), best effort; dispose() runs it once. */
+  protected override async close(): Promise<void> {
     try { await this.logonP; } catch { /* nothing to log off */ }
     const token = this.token, sessionId = this.sessionId;
     this.token = undefined;
@@ -316,6 +311,5 @@ export class EmClient implements ServerClient {
           logPath: '/api/logonSessions/{SessionId}', headers: { 'X-RestSvcSessionId': token }, signal: AbortSignal.timeout(3000) });
       } catch { /* best effort */ }
     }
-    this.transport.dispose();
   }
 }

@@ -6,7 +6,7 @@ import { VeeamError } from '../errors';
 import { Transport } from '../http/transport';
 import { htmlError, parseJson } from '../http/body';
 
-interface Token {
+export interface Token {
   access: string;
   refresh?: string;
   expiresAt: number;
@@ -26,10 +26,10 @@ export class Vb365Auth {
   ) {}
 
   /** A valid access token, renewing first when it is about to expire. */
-  async bearer(signal?: AbortSignal): Promise<string> {
+  async bearer(signal?: AbortSignal): Promise<Token> {
     const t = this.token;
-    if (t && t.expiresAt - t.margin > Date.now()) { return t.access; }
-    return (await this.renew(t, signal)).access;
+    if (t && t.expiresAt - t.margin > Date.now()) { return t; }
+    return this.renew(t, signal);
   }
 
   /**
@@ -43,8 +43,6 @@ export class Vb365Auth {
     }
     return this.inflight;
   }
-
-  current(): Token | undefined { return this.token; }
 
   private async obtain(stale: Token | undefined, signal?: AbortSignal): Promise<Token> {
     if (stale?.refresh) {

@@ -1,10 +1,12 @@
 // The VB365 REST client: version detection, bearer auth, version-specific paths and
 // envelopes, and the actions (sync, start). Returns normalized entities plus raw payloads.
+// Transport, the 401 policy and error bodies come from BaseClient (../http/base).
 import { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition } from '../model';
 import { VeeamError } from '../errors';
-import { HttpResponse, Method, Transport } from '../http/transport';
-import { busyNote, htmlError, parseJson, retryAfter, stripBom } from '../http/body';
-import { Vb365Auth } from './auth';
+import { HttpResponse, Method } from '../http/transport';
+import { parseJson } from '../http/body';
+import { BaseClient, jsonErrorMessage } from '../http/base';
+import { Token, Vb365Auth } from './auth';
 import * as N from './normalize';
 import { toXml } from './xml';
 
@@ -13,16 +15,12 @@ const VERSIONS = [8, 7, 6, 5, 4];
 /** Pages fetched at most when a list is read in full (organizations, repositories, jobs). */
 const MAX_PAGES = 50;
 
-export class Vb365Client implements ServerClient {
-  private readonly transport: Transport;
+export class Vb365Client extends BaseClient<Token> implements ServerClient {
   private readonly auth: Vb365Auth;
   private versionP?: Promise<number>;
 
-  constructor(readonly definition: ServerDefinition, private readonly deps: ClientDeps) {
-    this.transport = new Transport({
-      baseUrl: definition.url, trustedFingerprint: definition.trustedCertificate, caPem: deps.caPem,
-      timeoutMs: deps.http.timeoutMs, connectTimeoutMs: deps.http.connectTimeoutMs, log: deps.log,
-    });
+  constructor(definition: ServerDefinition, deps: ClientDeps) {
+    super(definition, deps);
     this.auth = new Vb365Auth(this.transport, definition.username, deps.credentials, () => this.version());
   }
 
@@ -51,50 +49,40 @@ export class Vb365Client implements ServerClient {
       const path = v >= 6 ? `/v${v}/ServiceInstance` : `/v${v}/Organizations`;
       const res = await this.transport.request({ method: 'GET', path, signal, headers: { accept: 'application/json' } });
       if (res.status === 200 || res.status === 401 || res.status === 403) { return v; }
-      if (res.status !== 404) { throw this.httpError(res, path); }
+      if (res.status !== 404) { throw this.error(res, path); }
     }
     throw new VeeamError('config', 'This server answers none of the VB365 REST API versions v4–v8. Is the URL right (https://host:4443)?');
   }
 
-  private async call(method: Method, path: string, signal?: AbortSignal, body?: string, action?: string): Promise<HttpResponse> {
-    const headers = (token: string): Record<string, string> => ({
-      authorization: `Bearer ${token}`, accept: 'application/json',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    });
-    const token = await this.auth.bearer(signal);
-    const res = await this.transport.request({ method, path, signal, body, action, headers: headers(token) });
-    if (res.status !== 401) { return res; }
-    // The token was rejected: renew once. A POST is not re-sent (it is never sent twice).
-    const stale = this.auth.current();
-    const fresh = await this.auth.renew(stale?.access === token ? stale : undefined, signal);
-    if (method !== 'GET') {
-      throw new VeeamError('auth', 'The server rejected the session; nothing was started. The session has been renewed: try again.', { status: 401, path });
-    }
-    const again = await this.transport.request({ method, path, signal, body, headers: headers(fresh.access) });
-    if (again.status === 401) {
-      throw new VeeamError('auth', `The server rejected the credentials of ${this.definition.username}.`, { status: 401, path });
-    }
-    return again;
+  // ---- BaseClient: bearer tokens --------------------------------------------------------
+
+  protected credential(signal?: AbortSignal): Promise<Token> { return this.auth.bearer(signal); }
+  protected renew(stale: Token, signal?: AbortSignal): Promise<Token> { return this.auth.renew(stale, signal); }
+  protected authHeaders(t: Token): Record<string, string> { return { authorization: `Bearer ${t.access}` }; }
+
+  protected override unauthorized(res: HttpResponse, method: Method, path: string, notResent: boolean): VeeamError {
+    const where = { status: res.status, method, path };
+    return notResent
+      ? new VeeamError('auth', 'The server rejected the session; nothing was started. The session has been renewed: try again.', where)
+      : new VeeamError('auth', `The server rejected the credentials of ${this.definition.username}.`, where);
+  }
+
+  protected override statusText(status: number): string {
+    return status === 403 ? 'Access denied' : status === 404 ? 'Not found' : super.statusText(status);
+  }
+
+  /** An error answer (RESTExceptionInfo {message, errorCode}) as a VeeamError. */
+  private error(res: HttpResponse, path: string): VeeamError { return this.httpError(res, path, jsonErrorMessage); }
+
+  private call(method: Method, path: string, signal?: AbortSignal, body?: string, action?: string): Promise<HttpResponse> {
+    return this.send(method, path, { signal, body, action,
+      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) } });
   }
 
   private async json(path: string, signal?: AbortSignal): Promise<unknown> {
     const res = await this.call('GET', path, signal);
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     return parseJson(res, path);
-  }
-
-  httpError(res: HttpResponse, path: string): VeeamError {
-    const html = htmlError(res, path);
-    if (html) { return html; }
-    let serverMessage: string | undefined; let errorCode: string | undefined;
-    try {
-      const b = JSON.parse(stripBom(res.text)) as Obj;
-      serverMessage = typeof b.message === 'string' ? b.message : undefined;
-      errorCode = typeof b.errorCode === 'string' ? b.errorCode : undefined;
-    } catch { /* not JSON */ }
-    const what = res.status === 403 ? 'Access denied' : res.status === 404 ? 'Not found' : `HTTP ${res.status}`;
-    return new VeeamError('http', `${serverMessage ? `${serverMessage} (${what})` : `${what} for ${path}`}${busyNote(res)}`,
-      { status: res.status, serverMessage, errorCode, path, retryAfterSeconds: retryAfter(res) });
   }
 
   /** One page of a collection that is a bare array in some versions and a paged envelope in others. */
@@ -213,7 +201,7 @@ export class Vb365Client implements ServerClient {
     const v = await this.version(signal);
     const path = this.selfPath(v, e);
     const res = await this.call('GET', path, signal);
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     if (format === 'json') { return { contentType: 'json', text: res.text }; }
     return { contentType: 'xml', text: toXml(parseJson(res, path), e.type) };
   }
@@ -224,7 +212,7 @@ export class Vb365Client implements ServerClient {
     const id = encodeURIComponent(repoId);
     const path = v >= 6 ? `/v${v}/BackupRepositories/${id}/Sync` : `/v${v}/BackupRepositories/${id}/action`;
     const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ sync: null }), `the sync of "${repo.name}"`);
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     const body = res.text.trim() ? parseJson<Obj>(res, path) : {};
     if (body && typeof body.id === 'string' && body.id) { return N.syncSession(body, repo.name); }
     // v4 documents no id in the answer: find the running session of this repository.
@@ -239,7 +227,7 @@ export class Vb365Client implements ServerClient {
     const path = v >= 6 ? `/v${v}/Jobs/${id}/start` : `/v${v}/Jobs/${id}/action`;
     const startedAfter = Date.now() - 60_000;
     const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ start: null }), `job "${job.name}"`);
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     onStatus?.(`Job "${job.name}" started.`);
     if (res.status === 200 && res.text.trim()) {
       const b = parseJson<Obj>(res, path);
@@ -253,10 +241,7 @@ export class Vb365Client implements ServerClient {
     return s;
   }
 
-  async dispose(): Promise<void> {
-    await this.auth.logout();
-    this.transport.dispose();
-  }
+  protected override close(): Promise<void> { return this.auth.logout(); }
 }
 
 /** The entity's id, or a config error saying what cannot be done without one (the server sent none). */
