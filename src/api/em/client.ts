@@ -5,6 +5,7 @@ import { VeeamError } from '../errors';
 import { htmlError, parseJson, stripBom } from '../http/body';
 import { HttpResponse, Method } from '../http/transport';
 import { BaseClient, ServerMessage } from '../http/base';
+import { waitFor } from '../http/wait';
 import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition, SessionFilter } from '../model';
 import { FilterExpr, and, cond, eq, formatFilter, sessionFilterExpr } from './filter';
 import { EmType, folder, mapEntity } from './map';
@@ -47,11 +48,14 @@ export class EmClient extends BaseClient<string> implements ServerClient {
 
   // ---- authentication -------------------------------------------------------------------
 
-  /** GET /api/ (no auth): the versions this EM serves; returns the `v=` to log on with. */
+  /**
+   * GET /api/ (no auth): the versions this EM serves; returns the `v=` to log on with. One read for all
+   * callers, on the client's own signal; `signal` only stops this caller's wait.
+   */
   private version(signal?: AbortSignal): Promise<string> {
     this.versionP ??= (async () => {
       const path = '/api/';
-      const res = await this.transport.request({ method: 'GET', path, headers: { Accept: 'application/xml' }, signal });
+      const res = await this.transport.request({ method: 'GET', path, headers: { Accept: 'application/xml' }, signal: this.ownSignal });
       if (res.status !== 200) { throw this.error(res, path); }
       const doc = this.parseXmlBody(res, path);
       const versions = arr(obj(doc.value.SupportedVersions).SupportedVersion).map((v) => text(v.Name)).filter((v): v is string => !!v);
@@ -61,18 +65,21 @@ export class EmClient extends BaseClient<string> implements ServerClient {
       }
       return pinned ?? 'latest';
     })().catch((e) => { this.versionP = undefined; throw e; });
-    return this.versionP;
+    return waitFor(this.versionP, signal);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
     await this.version(signal);
-    if (!this.token) { await this.logon(); }
+    if (!this.token) { await this.logon(signal); }
   }
 
-  /** One logon in flight at a time, however many requests wait for it; resolves to the new session token. */
-  private logon(): Promise<string> {
+  /**
+   * One logon in flight at a time, however many requests wait for it; resolves to the new session token.
+   * It runs on the client's own signal; `signal` only stops this caller's wait.
+   */
+  private logon(signal?: AbortSignal): Promise<string> {
     this.logonP ??= this.doLogon().finally(() => { this.logonP = undefined; });
-    return this.logonP;
+    return waitFor(this.logonP, signal);
   }
 
   private async doLogon(): Promise<string> {
@@ -83,7 +90,7 @@ export class EmClient extends BaseClient<string> implements ServerClient {
     }
     const v = await this.version();
     const path = `/api/sessionMngr/?v=${encodeURIComponent(v)}`;
-    const res = await this.transport.request({ method: 'POST', path, headers: {
+    const res = await this.transport.request({ method: 'POST', path, signal: this.ownSignal, headers: {
       Authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`, Accept: 'application/xml', 'Content-Length': '0',
     } });
     if (res.status === 401 || res.status === 403) {
@@ -103,13 +110,13 @@ export class EmClient extends BaseClient<string> implements ServerClient {
 
   // ---- BaseClient: logon sessions -------------------------------------------------------
 
-  protected async credential(): Promise<string> { return this.token ?? this.logon(); }
+  protected async credential(signal?: AbortSignal): Promise<string> { return this.token ?? this.logon(signal); }
 
   /** Idle-expired (or EM restarted): one new logon, unless another request already replaced `stale`. */
-  protected async renew(stale: string): Promise<string> {
+  protected async renew(stale: string, signal?: AbortSignal): Promise<string> {
     if (this.token && this.token !== stale) { return this.token; }
     this.token = undefined;
-    return this.logon();
+    return this.logon(signal);
   }
 
   protected authHeaders(token: string): Record<string, string> { return { 'X-RestSvcSessionId': token }; }

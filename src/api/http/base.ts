@@ -10,13 +10,19 @@
 //                         an error answer → VeeamError('http'): a proxy's HTML page, else the server's own
 //                         message (read by messageOf: jsonErrorMessage for {message, errorCode} bodies),
 //                         the busy note for 429/503 and Retry-After
-//   dispose()             close() (a kind's best-effort logout), then the transport; send() refuses from then on
+//   ownSignal             the client's own AbortSignal, aborted only by dispose(). Work several callers share
+//                         (version detection, logon, token renewal) runs on it, never on the signal of the caller
+//                         that happened to start it; each caller waits with waitFor(shared, itsSignal) (./wait)
+//                         and can stop waiting on its own signal without cancelling the others
+//   dispose()             close() (a kind's best-effort logout), then aborts ownSignal and releases the
+//                         transport; send() refuses from then on
 //
 // A kind extends BaseClient<C>, C being its credential (VB365 and VBR: a bearer token; EM: the
 // X-RestSvcSessionId), and implements:
 //   credential(signal)    the credential to use now, obtaining one when there is none
-//   renew(stale, signal)  `stale` was answered 401: a new credential. Concurrent callers share one renewal,
-//                         and a caller whose `stale` was already replaced gets the current one at once
+//   renew(stale, signal)  `stale` was answered 401: a new credential. Concurrent callers share one renewal
+//                         (on ownSignal, waited for with waitFor), and a caller whose `stale` was already
+//                         replaced gets the current one at once
 //   authHeaders(c)        the request headers that carry the credential
 // and may override unauthorized() (wording of the two auth failures), statusText() (how a status is named
 // in messages) and close(). What differs stays in the kind: VB365 bearer + JSON errors, EM session id +
@@ -54,6 +60,7 @@ export function jsonErrorMessage(res: HttpResponse): ServerMessage {
 
 export abstract class BaseClient<C> {
   protected readonly transport: Transport;
+  private readonly life = new AbortController();
   private closing = false;
 
   constructor(readonly definition: ServerDefinition, protected readonly deps: ClientDeps) {
@@ -62,6 +69,9 @@ export abstract class BaseClient<C> {
       timeoutMs: deps.http.timeoutMs, connectTimeoutMs: deps.http.connectTimeoutMs, log: deps.log,
     });
   }
+
+  /** The client's own signal: shared in-flight work runs on it; only dispose() aborts it. */
+  protected get ownSignal(): AbortSignal { return this.life.signal; }
 
   /** host:port of the server, for messages. */
   protected get host(): string { return new URL(this.definition.url).host; }
@@ -119,6 +129,9 @@ export abstract class BaseClient<C> {
   async dispose(): Promise<void> {
     if (this.closing) { return; }
     this.closing = true;
-    try { await this.close(); } catch { /* best effort */ } finally { this.transport.dispose(); }
+    try { await this.close(); } catch { /* best effort */ } finally {
+      this.life.abort();
+      this.transport.dispose();
+    }
   }
 }

@@ -6,6 +6,7 @@ import { VeeamError } from '../errors';
 import { HttpResponse, Method } from '../http/transport';
 import { parseJson } from '../http/body';
 import { BaseClient, jsonErrorMessage } from '../http/base';
+import { waitFor } from '../http/wait';
 import { Token, Vb365Auth } from './auth';
 import * as N from './normalize';
 import { toXml } from './xml';
@@ -21,7 +22,7 @@ export class Vb365Client extends BaseClient<Token> implements ServerClient {
 
   constructor(definition: ServerDefinition, deps: ClientDeps) {
     super(definition, deps);
-    this.auth = new Vb365Auth(this.transport, definition.username, deps.credentials, () => this.version());
+    this.auth = new Vb365Auth(this.transport, definition.username, deps.credentials, () => this.version(), this.ownSignal);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -29,12 +30,13 @@ export class Vb365Client extends BaseClient<Token> implements ServerClient {
     await this.auth.bearer(signal);
   }
 
-  /** The API version: pinned in the definition, else the newest the server answers. */
+  /**
+   * The API version: pinned in the definition, else the newest the server answers. One detection for all
+   * callers, on the client's own signal; `signal` only stops this caller's wait.
+   */
   version(signal?: AbortSignal): Promise<number> {
-    if (!this.versionP) {
-      this.versionP = this.detect(signal).catch((e) => { this.versionP = undefined; throw e; });
-    }
-    return this.versionP;
+    this.versionP ??= this.detect(this.ownSignal).catch((e) => { this.versionP = undefined; throw e; });
+    return waitFor(this.versionP, signal);
   }
 
   /**
