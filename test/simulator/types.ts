@@ -19,6 +19,12 @@ export interface Vb365Options {
   syncDurationMs?: number;
   /** How long a started job session runs. Default 6000 ms. */
   jobDurationMs?: number;
+  /**
+   * Answer null in every nullable id, date and number field (ids, dates, numbers, sizes, counts,
+   * percentages) of every entity served, as Veeam's OpenAPI allows. `_links`, paging envelopes and
+   * enums are left as they are. Default false.
+   */
+  nulls?: boolean;
 }
 
 export interface EmOptions {
@@ -34,6 +40,12 @@ export interface EmOptions {
   jobDurationMs?: number;
   /** Prefix JSON bodies with a UTF-8 BOM, as real EM does. Default true. */
   jsonBom?: boolean;
+  /**
+   * Answer null (XML: an empty element, a missing attribute) in every id, date and number of every entity
+   * and reference served: UID, JobUid, JobSessionUid, CreationTimeUTC, EndTimeUTC, NextRun, Port, Capacity,
+   * FreeSpace, Progress, TotalSize. Href and Links stay (they locate the resource). Default false.
+   */
+  nulls?: boolean;
 }
 
 export type CertMode = 'self-signed' | 'ca-signed' | 'expired' | 'wrong-host';

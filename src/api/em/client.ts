@@ -1,8 +1,11 @@
 // Veeam Backup Enterprise Manager client: logon sessions (X-RestSvcSessionId), XML (or JSON)
 // reads through the query service, documents as received, and the job-start Task flow.
+// Transport, the 401 policy and error bodies come from BaseClient (../http/base).
 import { VeeamError } from '../errors';
-import { busyNote, htmlError, parseJson, retryAfter, stripBom } from '../http/body';
-import { HttpResponse, Method, Transport } from '../http/transport';
+import { htmlError, parseJson, stripBom } from '../http/body';
+import { HttpResponse, Method } from '../http/transport';
+import { BaseClient, ServerMessage } from '../http/base';
+import { waitFor } from '../http/wait';
 import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition, SessionFilter } from '../model';
 import { FilterExpr, and, cond, eq, formatFilter, sessionFilterExpr } from './filter';
 import { EmType, folder, mapEntity } from './map';
@@ -25,24 +28,17 @@ export interface EmClientOptions {
 
 interface QueryArgs { filter?: FilterExpr; sortAsc?: string; sortDesc?: string; page: number; pageSize?: number }
 
-export class EmClient implements ServerClient {
-  private readonly transport: Transport;
+export class EmClient extends BaseClient<string> implements ServerClient {
   private token?: string;
   private sessionId?: string;
-  private logonP?: Promise<void>;
+  private logonP?: Promise<string>;
   private versionP?: Promise<string>;
-  private disposed = false;
   private readonly wire: 'xml' | 'json';
 
-  constructor(readonly definition: ServerDefinition, private readonly deps: ClientDeps, private readonly options: EmClientOptions = {}) {
-    this.transport = new Transport({
-      baseUrl: definition.url, trustedFingerprint: definition.trustedCertificate, caPem: deps.caPem,
-      timeoutMs: deps.http.timeoutMs, connectTimeoutMs: deps.http.connectTimeoutMs, log: deps.log,
-    });
+  constructor(definition: ServerDefinition, deps: ClientDeps, private readonly options: EmClientOptions = {}) {
+    super(definition, deps);
     this.wire = options.wire ?? 'xml';
   }
-
-  private get host(): string { return new URL(this.definition.url).host; }
 
   /** EM links are absolute; requests and messages use path and query (another host is refused by the transport). */
   private local(href: string): string {
@@ -52,12 +48,15 @@ export class EmClient implements ServerClient {
 
   // ---- authentication -------------------------------------------------------------------
 
-  /** GET /api/ (no auth): the versions this EM serves; returns the `v=` to log on with. */
+  /**
+   * GET /api/ (no auth): the versions this EM serves; returns the `v=` to log on with. One read for all
+   * callers, on the client's own signal; `signal` only stops this caller's wait.
+   */
   private version(signal?: AbortSignal): Promise<string> {
     this.versionP ??= (async () => {
       const path = '/api/';
-      const res = await this.transport.request({ method: 'GET', path, headers: { Accept: 'application/xml' }, signal });
-      if (res.status !== 200) { throw this.httpError(res, path); }
+      const res = await this.transport.request({ method: 'GET', path, headers: { Accept: 'application/xml' }, signal: this.ownSignal });
+      if (res.status !== 200) { throw this.error(res, path); }
       const doc = this.parseXmlBody(res, path);
       const versions = arr(obj(doc.value.SupportedVersions).SupportedVersion).map((v) => text(v.Name)).filter((v): v is string => !!v);
       const pinned = this.definition.apiVersion;
@@ -66,21 +65,24 @@ export class EmClient implements ServerClient {
       }
       return pinned ?? 'latest';
     })().catch((e) => { this.versionP = undefined; throw e; });
-    return this.versionP;
+    return waitFor(this.versionP, signal);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
     await this.version(signal);
-    if (!this.token) { await this.logon(); }
+    if (!this.token) { await this.logon(signal); }
   }
 
-  /** One logon in flight at a time, however many requests wait for it. */
-  private logon(): Promise<void> {
+  /**
+   * One logon in flight at a time, however many requests wait for it; resolves to the new session token.
+   * It runs on the client's own signal; `signal` only stops this caller's wait.
+   */
+  private logon(signal?: AbortSignal): Promise<string> {
     this.logonP ??= this.doLogon().finally(() => { this.logonP = undefined; });
-    return this.logonP;
+    return waitFor(this.logonP, signal);
   }
 
-  private async doLogon(): Promise<void> {
+  private async doLogon(): Promise<string> {
     const user = this.definition.username;
     const password = await this.deps.credentials.password();
     if (password === undefined) {
@@ -88,7 +90,7 @@ export class EmClient implements ServerClient {
     }
     const v = await this.version();
     const path = `/api/sessionMngr/?v=${encodeURIComponent(v)}`;
-    const res = await this.transport.request({ method: 'POST', path, headers: {
+    const res = await this.transport.request({ method: 'POST', path, signal: this.ownSignal, headers: {
       Authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`, Accept: 'application/xml', 'Content-Length': '0',
     } });
     if (res.status === 401 || res.status === 403) {
@@ -96,39 +98,49 @@ export class EmClient implements ServerClient {
       throw new VeeamError('auth', `${this.host} rejected the logon of ${user}${serverMessage ? `: ${serverMessage}` : '.'}`,
         { status: res.status, serverMessage, path: '/api/sessionMngr/' });
     }
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, '/api/sessionMngr/'); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, '/api/sessionMngr/'); }
     const token = res.headers['x-restsvcsessionid'] ?? /X-RestSvcSessionId=([^;,\s]+)/i.exec(res.headers['set-cookie'] ?? '')?.[1];
     if (!token) { throw new VeeamError('malformed', `${this.host} accepted the logon but sent no X-RestSvcSessionId.`, { path: '/api/sessionMngr/' }); }
     let sessionId: string | undefined;
     try { sessionId = text(this.parseXmlBody(res, '/api/sessionMngr/').value.SessionId); } catch { /* logoff is best effort */ }
     this.token = token;
     this.sessionId = sessionId;
+    return token;
+  }
+
+  // ---- BaseClient: logon sessions -------------------------------------------------------
+
+  protected async credential(signal?: AbortSignal): Promise<string> { return this.token ?? this.logon(signal); }
+
+  /** Idle-expired (or EM restarted): one new logon, unless another request already replaced `stale`. */
+  protected async renew(stale: string, signal?: AbortSignal): Promise<string> {
+    if (this.token && this.token !== stale) { return this.token; }
+    this.token = undefined;
+    return this.logon(signal);
+  }
+
+  protected authHeaders(token: string): Record<string, string> { return { 'X-RestSvcSessionId': token }; }
+
+  protected override unauthorized(res: HttpResponse, method: Method, path: string, notResent: boolean): VeeamError {
+    if (notResent) {
+      return new VeeamError('auth', `${this.host} rejected the logon session; the job was not started. Start it again to use a new session.`,
+        { status: res.status, method, path: path.split('?')[0] });
+    }
+    const e = this.error(res, path);
+    return new VeeamError('auth', `${this.host} rejected the new logon session of ${this.definition.username}: ${e.message}`, { ...e.extra });
   }
 
   // ---- requests -------------------------------------------------------------------------
 
   private async call(method: Method, path: string, signal?: AbortSignal, accept = 'application/xml', action?: string): Promise<HttpResponse> {
-    if (this.disposed) { throw new VeeamError('cancelled', 'The connection was closed.'); }
-    if (!this.token) { await this.logon(); }
-    const send = () => this.transport.request({ method, path, signal, action, headers: { 'X-RestSvcSessionId': this.token ?? '', Accept: accept } });
-    const used = this.token;
-    let res = await send();
-    if (res.status === 401) {
-      // Idle-expired (or EM restarted): log on again once, then repeat a GET. A POST is never re-sent.
-      if (this.token === used) { this.token = undefined; }
-      if (method !== 'GET') {
-        throw new VeeamError('auth', `${this.host} rejected the logon session; the job was not started. Start it again to use a new session.`,
-          { status: 401, method, path: path.split('?')[0] });
-      }
-      if (!this.token) { await this.logon(); }
-      res = await send();
-      if (res.status === 401) {
-        const e = this.httpError(res, path);
-        throw new VeeamError('auth', `${this.host} rejected the new logon session of ${this.definition.username}: ${e.message}`, { ...e.extra });
-      }
-    }
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    const res = await this.send(method, path, { signal, action, headers: { Accept: accept } });
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     return res;
+  }
+
+  /** An error answer (<Error Message="…"/> or {"Message": …}) as a VeeamError. */
+  private error(res: HttpResponse, path: string): VeeamError {
+    return this.httpError(res, path, (r): ServerMessage => ({ message: this.serverMessage(r) }));
   }
 
   /** The <Error Message> (XML) or "Message" (JSON) of an error body. */
@@ -142,15 +154,6 @@ export class EmClient implements ServerClient {
       }
     } catch { /* not an error body */ }
     return undefined;
-  }
-
-  private httpError(res: HttpResponse, path: string): VeeamError {
-    const html = htmlError(res, path);
-    if (html) { return html; }
-    const serverMessage = this.serverMessage(res);
-    return new VeeamError('http',
-      `${serverMessage ? `${serverMessage} (HTTP ${res.status})` : `HTTP ${res.status} from ${this.host} for ${path.split('?')[0]}.`}${busyNote(res)}`,
-      { status: res.status, serverMessage, path, retryAfterSeconds: retryAfter(res) });
   }
 
   private parseXmlBody(res: HttpResponse, path: string): { root: string; value: Obj } {
@@ -196,7 +199,14 @@ export class EmClient implements ServerClient {
   private async pageOf(type: EmType, a: QueryArgs, signal?: AbortSignal): Promise<Page> {
     const r = await this.query(type, a, signal);
     const now = Date.now();
-    return { items: r.items.map((o) => mapEntity(type, o, now)), next: r.more ? String(a.page + 1) : undefined };
+    // Entities without a UID have only a key stem: give every one its position (the tree's ids derive from keys).
+    const offset = (a.page - 1) * (a.pageSize ?? this.deps.http.pageSize);
+    const items = r.items.map((o, i) => {
+      const e = mapEntity(type, o, now);
+      if (!e.id) { e.key = `${e.key}#${offset + i}`; }
+      return e;
+    });
+    return { items, next: r.more ? String(a.page + 1) : undefined };
   }
 
   // ---- ServerClient ---------------------------------------------------------------------
@@ -210,6 +220,7 @@ export class EmClient implements ServerClient {
     }
     const r = parent.ref;
     if (parent.type === 'folder') {
+      if ((r.folder === 'jobs' || r.folder === 'repositories') && !r.serverUid) { return { items: [] }; }
       switch (r.folder) {
         case 'backupServers': return this.pageOf('BackupServer', { page, sortAsc: 'Name' }, signal);
         case 'jobs': return this.pageOf('Job', { page, sortAsc: 'Name', filter: eq('BackupServerUid', r.serverUid) }, signal);
@@ -222,17 +233,19 @@ export class EmClient implements ServerClient {
         default: return { items: [] };
       }
     }
+    // Nothing is listed under an entity the server sent without a UID (its filter would carry none).
+    if (!parent.id) { return { items: [] }; }
     switch (parent.type) {
       case 'backupServer': {
-        const extra = { serverUid: parent.id ?? '' };
+        const extra = { serverUid: parent.id };
         return { items: [folder('jobs', 'Jobs', extra), folder('repositories', 'Repositories', extra)] };
       }
       case 'job':
         return this.pageOf((r.sessionType as EmType) || 'BackupJobSession',
-          { page, sortDesc: 'CreationTime', filter: and(eq('JobUid', parent.id ?? ''), sessionFilterExpr(filter, 'JobName')) }, signal);
+          { page, sortDesc: 'CreationTime', filter: and(eq('JobUid', parent.id), sessionFilterExpr(filter, 'JobName')) }, signal);
       case 'backupSession': case 'replicaSession':
         return this.pageOf((r.taskType as EmType) || 'BackupTaskSession',
-          { page, sortAsc: 'Name', filter: and(eq('JobSessionUid', parent.id ?? ''), sessionFilterExpr(filter, 'VmDisplayName')) }, signal);
+          { page, sortAsc: 'Name', filter: and(eq('JobSessionUid', parent.id), sessionFilterExpr(filter, 'VmDisplayName')) }, signal);
       default: return { items: [] };
     }
   }
@@ -244,7 +257,12 @@ export class EmClient implements ServerClient {
   }
 
   async document(e: Entity, format: 'json' | 'xml', signal?: AbortSignal): Promise<RawDocument> {
-    if (e.type === 'folder' || !e.ref.href) { throw new VeeamError('config', `"${e.name}" is a folder and has no document of its own.`); }
+    if (e.type === 'folder') { throw new VeeamError('config', `"${e.name}" is a folder and has no document of its own.`); }
+    if (!e.ref.href) {
+      // No UID or Href to read it by: the payload as it came in the list (JSON only).
+      if (format === 'json' && e.ref.raw !== undefined) { return { contentType: 'json', text: e.ref.raw }; }
+      throw new VeeamError('config', `"${e.name}" came from the server without a UID or link; it has no ${format.toUpperCase()} document to open.`);
+    }
     const path = this.local(e.ref.href);
     if (format === 'json') {
       const res = await this.call('GET', path, signal, 'application/json');
@@ -257,10 +275,12 @@ export class EmClient implements ServerClient {
   }
 
   async startJob(job: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity> {
-    if (job.type !== 'job' || !job.ref.href) { throw new VeeamError('config', `"${job.name}" is not a job.`); }
+    if (job.type !== 'job') { throw new VeeamError('config', `"${job.name}" is not a job.`); }
+    if (!job.id || !job.ref.href) { throw new VeeamError('config', `"${job.name}" came from the server without a UID or link; it cannot be started.`); }
+    const jobUid = job.id;
     const sessionType = (job.ref.sessionType as EmType) || 'BackupJobSession';
     const newest = async () => (await this.query(sessionType,
-      { page: 1, pageSize: 1, sortDesc: 'CreationTime', filter: eq('JobUid', job.id ?? '') }, signal)).items[0];
+      { page: 1, pageSize: 1, sortDesc: 'CreationTime', filter: eq('JobUid', jobUid) }, signal)).items[0];
     const before = text((await newest())?.UID);
     const u = new URL(job.ref.href, this.definition.url);
     const startPath = `${u.pathname}?action=start`;
@@ -287,9 +307,8 @@ export class EmClient implements ServerClient {
     return entity;
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) { return; }
-    this.disposed = true;
+  /** Log off (DELETE /api/logonSessions/{SessionId}), best effort; dispose() runs it once. */
+  protected override async close(): Promise<void> {
     try { await this.logonP; } catch { /* nothing to log off */ }
     const token = this.token, sessionId = this.sessionId;
     this.token = undefined;
@@ -299,6 +318,5 @@ export class EmClient implements ServerClient {
           logPath: '/api/logonSessions/{SessionId}', headers: { 'X-RestSvcSessionId': token }, signal: AbortSignal.timeout(3000) });
       } catch { /* best effort */ }
     }
-    this.transport.dispose();
   }
 }

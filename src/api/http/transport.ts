@@ -105,6 +105,16 @@ export class Transport {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
+    const path = this.relative(req.path);
+    const bad = suspectPart(path);
+    if (bad) {
+      // Always a client bug (an entity the server sent without an id): refuse before anything is sent.
+      const err = new VeeamError('malformed',
+        `Not sent: ${req.method} ${req.logPath ?? req.path} has ${bad} where an id or value belongs (the server sent an entity without it).`,
+        { method: req.method, path: req.logPath ?? req.path });
+      this.opts.log({ method: req.method, path: req.logPath ?? path, ms: 0, error: err.message });
+      throw err;
+    }
     const retries = req.method === 'GET' ? (this.opts.retries ?? 2) : 0;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -212,6 +222,37 @@ export class Transport {
   dispose(): void {
     this.agent.destroy();
   }
+}
+
+const NOTHING = /^(null|undefined)$/i;
+
+/**
+ * What makes a path and query unfit to send, or undefined: a path segment or query value that is
+ * "null" or "undefined" (as `${x}` and String(x) write them; also percent-encoded), an empty segment
+ * inside the path ("//"; a trailing slash is fine), an empty value of an id parameter (`jobId=`), or
+ * a comparison with null/undefined or of an id with "" in a filter value (`JobUid==null`, `JobUid==""`).
+ */
+function suspectPart(pathAndQuery: string): string | undefined {
+  const q = pathAndQuery.indexOf('?');
+  const pathPart = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+  const segments = pathPart.split('/').slice(1);
+  for (let i = 0; i < segments.length; i++) {
+    const seg = decode(segments[i]);
+    if (NOTHING.test(seg)) { return `"${seg}" in the path`; }
+    if (seg === '' && i < segments.length - 1) { return 'an empty segment ("//") in the path'; }
+  }
+  if (q < 0) { return undefined; }
+  for (const [key, value] of new URLSearchParams(pathAndQuery.slice(q + 1))) {
+    if (NOTHING.test(value)) { return `${key}=${value}`; }
+    if (value === '' && /(id|uid)$/i.test(key)) { return `an empty ${key}`; }
+    const cmp = /(==|!=|<=|>=|<|>)(null|undefined)(?=$|[;,)])/i.exec(value) ?? /\w*(id|uid)(==|!=)""(?=$|[;,)])/i.exec(value);
+    if (cmp) { return `"${cmp[0]}" in ${key}`; }
+  }
+  return undefined;
+}
+
+function decode(s: string): string {
+  try { return decodeURIComponent(s); } catch { return s; }
 }
 
 function flatHeaders(h: Record<string, unknown>): Record<string, string> {

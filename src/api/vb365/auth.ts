@@ -1,12 +1,14 @@
 // VB365 bearer tokens: password login, renewal with the refresh token shortly before
 // expiry or after a 401 (one renewal in flight however many requests wait), fallback to
-// the password, and logout. Tokens live in memory only.
+// the password, and logout. Tokens live in memory only. The renewal runs on the client's
+// own signal; a caller's signal only ends that caller's wait (waitFor).
 import { Credentials } from '../model';
 import { VeeamError } from '../errors';
 import { Transport } from '../http/transport';
 import { htmlError, parseJson } from '../http/body';
+import { waitFor } from '../http/wait';
 
-interface Token {
+export interface Token {
   access: string;
   refresh?: string;
   expiresAt: number;
@@ -23,13 +25,15 @@ export class Vb365Auth {
     private readonly username: string,
     private readonly credentials: Credentials,
     private readonly version: () => Promise<number>,
+    /** The client's own signal (aborted on dispose): renewals run on it. */
+    private readonly ownSignal: AbortSignal,
   ) {}
 
   /** A valid access token, renewing first when it is about to expire. */
-  async bearer(signal?: AbortSignal): Promise<string> {
+  async bearer(signal?: AbortSignal): Promise<Token> {
     const t = this.token;
-    if (t && t.expiresAt - t.margin > Date.now()) { return t.access; }
-    return (await this.renew(t, signal)).access;
+    if (t && t.expiresAt - t.margin > Date.now()) { return t; }
+    return this.renew(t, signal);
   }
 
   /**
@@ -38,18 +42,14 @@ export class Vb365Auth {
    */
   async renew(stale: Token | undefined, signal?: AbortSignal): Promise<Token> {
     if (this.token && this.token !== stale && this.token.expiresAt - this.token.margin > Date.now()) { return this.token; }
-    if (!this.inflight) {
-      this.inflight = this.obtain(stale, signal).finally(() => { this.inflight = undefined; });
-    }
-    return this.inflight;
+    this.inflight ??= this.obtain(stale).finally(() => { this.inflight = undefined; });
+    return waitFor(this.inflight, signal);
   }
 
-  current(): Token | undefined { return this.token; }
-
-  private async obtain(stale: Token | undefined, signal?: AbortSignal): Promise<Token> {
+  private async obtain(stale: Token | undefined): Promise<Token> {
     if (stale?.refresh) {
       try {
-        this.token = await this.grant({ grant_type: 'refresh_token', refresh_token: stale.refresh }, signal);
+        this.token = await this.grant({ grant_type: 'refresh_token', refresh_token: stale.refresh });
         return this.token;
       } catch (e) {
         if ((e as VeeamError).kind === 'cancelled') { throw e; }
@@ -60,17 +60,17 @@ export class Vb365Auth {
     if (password === undefined) {
       throw new VeeamError('auth', `No password is stored for ${this.username}.`);
     }
-    this.token = await this.grant({ grant_type: 'password', username: this.username, password }, signal);
+    this.token = await this.grant({ grant_type: 'password', username: this.username, password });
     return this.token;
   }
 
-  private async grant(fields: Record<string, string>, signal?: AbortSignal): Promise<Token> {
+  private async grant(fields: Record<string, string>): Promise<Token> {
     const v = await this.version();
     const form = new URLSearchParams(fields);
     if (v >= 7) { form.set('disable_antiforgery_token', 'true'); }
     const path = `/v${v}/Token`;
     const res = await this.transport.request({
-      method: 'POST', path, signal, body: form.toString(),
+      method: 'POST', path, signal: this.ownSignal, body: form.toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     });
     if (res.status < 200 || res.status >= 300) {

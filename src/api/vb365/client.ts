@@ -1,10 +1,13 @@
 // The VB365 REST client: version detection, bearer auth, version-specific paths and
 // envelopes, and the actions (sync, start). Returns normalized entities plus raw payloads.
+// Transport, the 401 policy and error bodies come from BaseClient (../http/base).
 import { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition } from '../model';
 import { VeeamError } from '../errors';
-import { HttpResponse, Method, Transport } from '../http/transport';
-import { busyNote, htmlError, parseJson, retryAfter, stripBom } from '../http/body';
-import { Vb365Auth } from './auth';
+import { HttpResponse, Method } from '../http/transport';
+import { parseJson } from '../http/body';
+import { BaseClient, jsonErrorMessage } from '../http/base';
+import { waitFor } from '../http/wait';
+import { Token, Vb365Auth } from './auth';
 import * as N from './normalize';
 import { toXml } from './xml';
 
@@ -13,18 +16,13 @@ const VERSIONS = [8, 7, 6, 5, 4];
 /** Pages fetched at most when a list is read in full (organizations, repositories, jobs). */
 const MAX_PAGES = 50;
 
-export class Vb365Client implements ServerClient {
-  private readonly transport: Transport;
+export class Vb365Client extends BaseClient<Token> implements ServerClient {
   private readonly auth: Vb365Auth;
   private versionP?: Promise<number>;
-  private readonly repoNames = new Map<string, string>();
 
-  constructor(readonly definition: ServerDefinition, private readonly deps: ClientDeps) {
-    this.transport = new Transport({
-      baseUrl: definition.url, trustedFingerprint: definition.trustedCertificate, caPem: deps.caPem,
-      timeoutMs: deps.http.timeoutMs, connectTimeoutMs: deps.http.connectTimeoutMs, log: deps.log,
-    });
-    this.auth = new Vb365Auth(this.transport, definition.username, deps.credentials, () => this.version());
+  constructor(definition: ServerDefinition, deps: ClientDeps) {
+    super(definition, deps);
+    this.auth = new Vb365Auth(this.transport, definition.username, deps.credentials, () => this.version(), this.ownSignal);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -32,64 +30,61 @@ export class Vb365Client implements ServerClient {
     await this.auth.bearer(signal);
   }
 
-  /** The API version: pinned in the definition, else the newest the server answers. */
+  /**
+   * The API version: pinned in the definition, else the newest the server answers. One detection for all
+   * callers, on the client's own signal; `signal` only stops this caller's wait.
+   */
   version(signal?: AbortSignal): Promise<number> {
-    if (!this.versionP) {
-      this.versionP = this.detect(signal).catch((e) => { this.versionP = undefined; throw e; });
-    }
-    return this.versionP;
+    this.versionP ??= this.detect(this.ownSignal).catch((e) => { this.versionP = undefined; throw e; });
+    return waitFor(this.versionP, signal);
   }
 
+  /**
+   * Newest first, without credentials: `GET /vN/ServiceInstance` for v8, v7, v6 (it exists from v6 on), then
+   * `GET /vN/Organizations` for v5, v4 (served by every version; ServiceInstance is 404 there). 200, 401 or 403
+   * means the version is served, 404 that it is not. A v8 server costs 1 request, v7 2, v6 3, v5 4, v4 5.
+   */
   private async detect(signal?: AbortSignal): Promise<number> {
     const pinned = /^v?(\d+)$/i.exec(this.definition.apiVersion ?? '');
     if (pinned) { return Number(pinned[1]); }
     for (const v of VERSIONS) {
-      const res = await this.transport.request({ method: 'GET', path: `/v${v}/ServiceInstance`, signal, headers: { accept: 'application/json' } });
+      const path = v >= 6 ? `/v${v}/ServiceInstance` : `/v${v}/Organizations`;
+      const res = await this.transport.request({ method: 'GET', path, signal, headers: { accept: 'application/json' } });
       if (res.status === 200 || res.status === 401 || res.status === 403) { return v; }
-      if (res.status !== 404) { throw this.httpError(res, `/v${v}/ServiceInstance`); }
+      if (res.status !== 404) { throw this.error(res, path); }
     }
     throw new VeeamError('config', 'This server answers none of the VB365 REST API versions v4–v8. Is the URL right (https://host:4443)?');
   }
 
-  private async call(method: Method, path: string, signal?: AbortSignal, body?: string, action?: string): Promise<HttpResponse> {
-    const headers = (token: string): Record<string, string> => ({
-      authorization: `Bearer ${token}`, accept: 'application/json',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    });
-    const token = await this.auth.bearer(signal);
-    const res = await this.transport.request({ method, path, signal, body, action, headers: headers(token) });
-    if (res.status !== 401) { return res; }
-    // The token was rejected: renew once. A POST is not re-sent (it is never sent twice).
-    const stale = this.auth.current();
-    const fresh = await this.auth.renew(stale?.access === token ? stale : undefined, signal);
-    if (method !== 'GET') {
-      throw new VeeamError('auth', 'The server rejected the session; nothing was started. The session has been renewed: try again.', { status: 401, path });
-    }
-    const again = await this.transport.request({ method, path, signal, body, headers: headers(fresh.access) });
-    if (again.status === 401) {
-      throw new VeeamError('auth', `The server rejected the credentials of ${this.definition.username}.`, { status: 401, path });
-    }
-    return again;
+  // ---- BaseClient: bearer tokens --------------------------------------------------------
+
+  protected credential(signal?: AbortSignal): Promise<Token> { return this.auth.bearer(signal); }
+  protected renew(stale: Token, signal?: AbortSignal): Promise<Token> { return this.auth.renew(stale, signal); }
+  protected authHeaders(t: Token): Record<string, string> { return { authorization: `Bearer ${t.access}` }; }
+
+  protected override unauthorized(res: HttpResponse, method: Method, path: string, notResent: boolean): VeeamError {
+    const where = { status: res.status, method, path };
+    return notResent
+      ? new VeeamError('auth', 'The server rejected the session; nothing was started. The session has been renewed: try again.', where)
+      : new VeeamError('auth', `The server rejected the credentials of ${this.definition.username}.`, where);
+  }
+
+  protected override statusText(status: number): string {
+    return status === 403 ? 'Access denied' : status === 404 ? 'Not found' : super.statusText(status);
+  }
+
+  /** An error answer (RESTExceptionInfo {message, errorCode}) as a VeeamError. */
+  private error(res: HttpResponse, path: string): VeeamError { return this.httpError(res, path, jsonErrorMessage); }
+
+  private call(method: Method, path: string, signal?: AbortSignal, body?: string, action?: string): Promise<HttpResponse> {
+    return this.send(method, path, { signal, body, action,
+      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) } });
   }
 
   private async json(path: string, signal?: AbortSignal): Promise<unknown> {
     const res = await this.call('GET', path, signal);
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     return parseJson(res, path);
-  }
-
-  httpError(res: HttpResponse, path: string): VeeamError {
-    const html = htmlError(res, path);
-    if (html) { return html; }
-    let serverMessage: string | undefined; let errorCode: string | undefined;
-    try {
-      const b = JSON.parse(stripBom(res.text)) as Obj;
-      serverMessage = typeof b.message === 'string' ? b.message : undefined;
-      errorCode = typeof b.errorCode === 'string' ? b.errorCode : undefined;
-    } catch { /* not JSON */ }
-    const what = res.status === 403 ? 'Access denied' : res.status === 404 ? 'Not found' : `HTTP ${res.status}`;
-    return new VeeamError('http', `${serverMessage ? `${serverMessage} (${what})` : `${what} for ${path}`}${busyNote(res)}`,
-      { status: res.status, serverMessage, errorCode, path, retryAfterSeconds: retryAfter(res) });
   }
 
   /** One page of a collection that is a bare array in some versions and a paged envelope in others. */
@@ -130,17 +125,15 @@ export class Vb365Client implements ServerClient {
     }
     switch (parent.type) {
       case 'folder':
-        if (parent.ref.folder === 'orgs') { return { items: (await this.all(`/v${v}/Organizations`, signal)).map(N.organization) }; }
-        if (parent.ref.folder === 'repos') {
-          const repos = (await this.all(`/v${v}/BackupRepositories`, signal)).map(N.repository);
-          for (const r of repos) { this.repoNames.set(r.id!, r.name); }
-          return { items: repos };
-        }
-        if (parent.ref.folder === 'jobs') { return { items: (await this.all(`/v${v}/Jobs`, signal)).map(N.job) }; }
+        if (parent.ref.folder === 'orgs') { return { items: distinct((await this.all(`/v${v}/Organizations`, signal)).map((o) => N.organization(o))) }; }
+        if (parent.ref.folder === 'repos') { return { items: distinct((await this.all(`/v${v}/BackupRepositories`, signal)).map((r) => N.repository(r))) }; }
+        if (parent.ref.folder === 'jobs') { return { items: distinct((await this.all(`/v${v}/Jobs`, signal)).map((j) => N.job(j))) }; }
         return { items: [] };
-      case 'job': return this.jobSessions(v, parent, cursor, signal);
+      // Nothing is listed under an entity the server sent without an id (its requests would carry none).
+      case 'job': return parent.id ? this.jobSessions(v, parent, cursor, signal) : { items: [] };
       case 'repository': {
-        return { items: (await this.syncSessions(v, parent.id!, signal)).map((s) => N.syncSession(s, parent.name)) };
+        if (!parent.id) { return { items: [] }; }
+        return { items: distinct((await this.syncSessions(v, parent.id, signal)).map((s) => N.syncSession(s, parent.name))) };
       }
       default: return { items: [] };
     }
@@ -155,15 +148,16 @@ export class Vb365Client implements ServerClient {
 
   private async jobSessions(v: number, job: Entity, cursor: string | undefined, signal?: AbortSignal): Promise<Page> {
     const c = cursor ? (JSON.parse(cursor) as { offset: number; setId?: string }) : { offset: 0 };
-    const path = v >= 7 ? `/v${v}/JobSessions?jobId=${encodeURIComponent(job.id!)}` : `/v${v}/Jobs/${encodeURIComponent(job.id!)}/JobSessions`;
+    const id = encodeURIComponent(idOf(job, 'its sessions cannot be listed'));
+    const path = v >= 7 ? `/v${v}/JobSessions?jobId=${id}` : `/v${v}/Jobs/${id}/JobSessions`;
     const p = await this.page(path, c.offset, this.deps.http.pageSize, c.setId, signal);
     const now = Date.now();
-    const items = p.items.map((s) => N.jobSession(s, now));
+    const items = distinct(p.items.map((s) => N.jobSession(s, now)), c.offset);
     return { items, next: p.next ? JSON.stringify(p.next) : undefined };
   }
 
   private selfPath(v: number, e: Entity): string {
-    const id = encodeURIComponent(e.id ?? '');
+    const id = encodeURIComponent(idOf(e, 'it has no document of its own on the server'));
     switch (e.type) {
       case 'organization': return `/v${v}/Organizations/${id}`;
       case 'repository': return `/v${v}/BackupRepositories/${id}`;
@@ -175,6 +169,16 @@ export class Vb365Client implements ServerClient {
   }
 
   async refresh(e: Entity, signal?: AbortSignal): Promise<Entity> {
+    if (!e.id) {
+      // A sync session without an id (v4 documents none) is found again in its repository's list; other
+      // entities without an id cannot be re-read and stay as they are.
+      if (e.type !== 'syncSession' || !e.ref.repositoryId) { return e; }
+      const v = await this.version(signal);
+      const list = await this.syncSessions(v, e.ref.repositoryId, signal);
+      const s = list.find((x) => x.state === 'Synchronizing') ?? list[list.length - 1];
+      if (!s) { throw new VeeamError('http', `The sync session of ${e.ref.repositoryName || 'the repository'} is no longer listed.`, { status: 404 }); }
+      return { ...N.syncSession(s, e.ref.repositoryName || undefined), key: e.key };
+    }
     const v = await this.version(signal);
     const body = await this.json(this.selfPath(v, e), signal) as Obj;
     return this.normalize(e, body);
@@ -192,39 +196,44 @@ export class Vb365Client implements ServerClient {
   }
 
   async document(e: Entity, format: 'json' | 'xml', signal?: AbortSignal): Promise<RawDocument> {
+    if (!e.id && e.ref.raw !== undefined) {
+      // No id to read it by: the payload as it came in the list.
+      return format === 'json' ? { contentType: 'json', text: e.ref.raw } : { contentType: 'xml', text: toXml(JSON.parse(e.ref.raw), e.type) };
+    }
     const v = await this.version(signal);
     const path = this.selfPath(v, e);
     const res = await this.call('GET', path, signal);
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     if (format === 'json') { return { contentType: 'json', text: res.text }; }
     return { contentType: 'xml', text: toXml(parseJson(res, path), e.type) };
   }
 
   async sync(repo: Entity, signal?: AbortSignal): Promise<Entity> {
     const v = await this.version(signal);
-    const id = encodeURIComponent(repo.id!);
+    const repoId = idOf(repo, 'it cannot be synchronized');
+    const id = encodeURIComponent(repoId);
     const path = v >= 6 ? `/v${v}/BackupRepositories/${id}/Sync` : `/v${v}/BackupRepositories/${id}/action`;
     const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ sync: null }), `the sync of "${repo.name}"`);
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     const body = res.text.trim() ? parseJson<Obj>(res, path) : {};
-    if (body && typeof body.id === 'string') { return N.syncSession(body, repo.name); }
+    if (body && typeof body.id === 'string' && body.id) { return N.syncSession(body, repo.name); }
     // v4 documents no id in the answer: find the running session of this repository.
-    const running = (await this.syncSessions(v, repo.id!, signal)).find((s) => s.state === 'Synchronizing');
+    const running = (await this.syncSessions(v, repoId, signal)).find((s) => s.state === 'Synchronizing');
     if (!running) { throw new VeeamError('malformed', `The sync of ${repo.name} was accepted but no running sync session was found.`); }
     return N.syncSession(running, repo.name);
   }
 
   async startJob(job: Entity, signal?: AbortSignal, onStatus?: (m: string) => void): Promise<Entity> {
     const v = await this.version(signal);
-    const id = encodeURIComponent(job.id!);
+    const id = encodeURIComponent(idOf(job, 'it cannot be started'));
     const path = v >= 6 ? `/v${v}/Jobs/${id}/start` : `/v${v}/Jobs/${id}/action`;
     const startedAfter = Date.now() - 60_000;
     const res = await this.call('POST', path, signal, v >= 6 ? undefined : JSON.stringify({ start: null }), `job "${job.name}"`);
-    if (res.status < 200 || res.status >= 300) { throw this.httpError(res, path); }
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
     onStatus?.(`Job "${job.name}" started.`);
     if (res.status === 200 && res.text.trim()) {
       const b = parseJson<Obj>(res, path);
-      if (typeof b.id === 'string') { return N.jobSession(b); }
+      if (typeof b.id === 'string' && b.id) { return N.jobSession(b); }
     }
     // v4–v7 answer without the session: the newest session of the job is the one just started.
     const first = await this.jobSessions(v, job, undefined, signal);
@@ -234,8 +243,24 @@ export class Vb365Client implements ServerClient {
     return s;
   }
 
-  async dispose(): Promise<void> {
-    await this.auth.logout();
-    this.transport.dispose();
-  }
+  protected override close(): Promise<void> { return this.auth.logout(); }
+}
+
+/** The entity's id, or a config error saying what cannot be done without one (the server sent none). */
+function idOf(e: Entity, what: string): string {
+  if (!e.id) { throw new VeeamError('config', `"${e.name}" came from the server without an id; ${what}.`); }
+  return e.id;
+}
+
+/**
+ * Entities without an id have only a key stem: make every key of a page unique (the tree's ids derive from
+ * them). The first of a stem keeps it on the first page; later ones get their position.
+ */
+function distinct(items: Entity[], offset = 0): Entity[] {
+  const seen = new Set<string>();
+  items.forEach((e, i) => {
+    if (!e.id && (offset > 0 || seen.has(e.key))) { e.key = `${e.key}#${offset + i}`; }
+    seen.add(e.key);
+  });
+  return items;
 }

@@ -1,6 +1,8 @@
 // VB365 payloads → the normalized model. Tolerant: unknown fields are ignored, missing ones
-// become '–', and both `NA` and `N/A` bottlenecks are accepted.
-import { Detail, Entity, EntityStatus } from '../model';
+// become '–', and both `NA` and `N/A` bottlenecks are accepted. Any id, date or number may be
+// null (Veeam's OpenAPI allows it): an entity without an id is shown, keeps its payload for
+// "Open as JSON" (ref.raw) and offers nothing that needs the id (no actions, no children).
+import { ActionId, Detail, Entity, EntityStatus } from '../model';
 import { ago, bytes, count, dateTime, duration, num, rate, stamp, str } from '../format';
 
 type Obj = Record<string, unknown>;
@@ -18,16 +20,40 @@ export function jobSessionStatus(s: unknown): EntityStatus {
   }
 }
 
-const DOC_ACTIONS = ['openJson', 'openXml', 'copyId'] as const;
+const DOC_ACTIONS: ActionId[] = ['openJson', 'openXml', 'copyId'];
+
+/**
+ * Key, actions and ref of an entity: with an id as usual; without one the key is only a stem (the client
+ * makes it unique by position), the only action is "Open as JSON" and the ref keeps the payload.
+ */
+function identity(prefix: string, id: string | undefined, o: Obj, name: string, actions: ActionId[], ref: Record<string, string> = {}):
+  { key: string; id?: string; actions: ActionId[]; ref: Record<string, string> } {
+  if (id) { return { key: `${prefix}:${id}`, id, actions: [...actions, ...DOC_ACTIONS], ref: { id, ...ref } }; }
+  return { key: `${prefix}:~${name}`, actions: ['openJson'], ref: { ...ref, raw: JSON.stringify(o) } };
+}
+
+/** ' · 2 h ago', or '' when the time is missing or unreadable. */
+function agoPart(iso: string | undefined, now = Date.now()): string {
+  const a = ago(iso, now);
+  return a ? ` · ${a}` : '';
+}
+
+/** '820 GB free of 1 TB', '1 TB capacity', '820 GB free', or 'size unknown'. */
+function space(free: number | undefined, cap: number | undefined): string {
+  if (free !== undefined && cap !== undefined) { return `${bytes(free)} free of ${bytes(cap)}`; }
+  if (cap !== undefined) { return `${bytes(cap)} capacity`; }
+  return free !== undefined ? `${bytes(free)} free` : 'size unknown';
+}
 
 export function organization(o: Obj): Entity {
-  const id = String(o.id);
   const services = [o.isExchangeOnline && 'Exchange', o.isSharePointOnline && 'SharePoint', o.isTeamsOnline && 'Teams']
     .filter(Boolean).join(', ');
+  const name = str(o.name) ?? str(o.id) ?? '(no name)';
+  const last = ago(str(o.lastBackuptime));
   return {
-    key: `org:${id}`, type: 'organization', id, name: str(o.name) ?? id,
+    ...identity('org', str(o.id), o, name, []), type: 'organization', name,
     status: o.isBackedup === false ? 'idle' : 'success',
-    description: [str(o.type), o.lastBackuptime ? `backed up ${ago(str(o.lastBackuptime))}` : undefined].filter(Boolean).join(' · '),
+    description: [str(o.type), last ? `backed up ${last}` : undefined].filter(Boolean).join(' · '),
     details: [
       { label: 'Type', value: str(o.type) ?? '–' },
       { label: 'Region', value: str(o.region) ?? '–' },
@@ -35,38 +61,41 @@ export function organization(o: Obj): Entity {
       { label: 'First backup', value: dateTime(str(o.firstBackuptime)) },
       { label: 'Last backup', value: dateTime(str(o.lastBackuptime)) },
     ],
-    hasChildren: false, actions: [...DOC_ACTIONS], ref: { id },
+    hasChildren: false,
   };
 }
 
 export function repository(r: Obj): Entity {
-  const id = String(r.id);
+  const id = str(r.id);
   const cap = num(r.capacityBytes); const free = num(r.freeSpaceBytes);
+  const name = str(r.name) ?? id ?? '(no name)';
+  const pct = cap && free !== undefined ? ` (${Math.round((free / cap) * 100)} %)` : '';
   const details: Detail[] = [
     { label: 'Path', value: str(r.path) ?? '–' },
-    { label: 'Free', value: `${bytes(free)} of ${bytes(cap)}${cap ? ` (${Math.round(((free ?? 0) / cap) * 100)} %)` : ''}` },
+    { label: 'Free', value: free === undefined && cap === undefined ? '–' : `${bytes(free)} of ${bytes(cap)}${pct}` },
     { label: 'Retention', value: [str(r.retentionType), str(r.retentionPeriodType)].filter(Boolean).join(', ') || '–' },
     { label: 'Long-term', value: r.isLongTerm ? 'yes' : 'no' },
     { label: 'Out of sync', value: r.isOutOfSync ? 'yes — run Sync' : 'no' },
   ];
   if (str(r.description)) { details.push({ label: 'Description', value: String(r.description) }); }
   return {
-    key: `repo:${id}`, type: 'repository', id, name: str(r.name) ?? id,
+    ...identity('repo', id, r, name, ['sync']), type: 'repository', name,
     status: r.isOutOfSync || r.isOutdated ? 'warning' : 'idle',
-    description: `${bytes(free)} free of ${bytes(cap)}${r.isOutOfSync ? ' · out of sync' : ''}`,
-    details, hasChildren: true, actions: ['sync', ...DOC_ACTIONS], ref: { id },
+    description: `${space(free, cap)}${r.isOutOfSync ? ' · out of sync' : ''}`,
+    details, hasChildren: !!id,
   };
 }
 
 export function job(j: Obj): Entity {
-  const id = String(j.id);
+  const id = str(j.id);
   const last = str(j.lastStatus);
   const enabled = j.isEnabled !== false;
   const status: EntityStatus = !enabled ? 'disabled' : last ? jobSessionStatus(last) : 'idle';
   const schedule = (j.schedulePolicy as Obj | undefined)?.type;
+  const name = str(j.name) ?? id ?? '(no name)';
   return {
-    key: `job:${id}`, type: 'job', id, name: str(j.name) ?? id, status,
-    description: [!enabled ? 'Disabled' : undefined, last, j.lastRun ? ago(str(j.lastRun)) : undefined].filter(Boolean).join(' · '),
+    ...identity('job', id, j, name, ['startJob'], { repositoryId: str(j.repositoryId) ?? '' }), type: 'job', name, status,
+    description: [!enabled ? 'Disabled' : undefined, last, ago(str(j.lastRun)) || undefined].filter(Boolean).join(' · '),
     details: [
       { label: 'Last status', value: last ?? '–' },
       { label: 'Last run', value: dateTime(str(j.lastRun)) },
@@ -75,25 +104,25 @@ export function job(j: Obj): Entity {
       { label: 'Schedule', value: str(schedule) ?? '–' },
       { label: 'Enabled', value: enabled ? 'yes' : 'no' },
     ],
-    hasChildren: true, actions: ['startJob', ...DOC_ACTIONS], ref: { id, repositoryId: str(j.repositoryId) ?? '' },
+    hasChildren: !!id,
   };
 }
 
 export function jobSession(s: Obj, now = Date.now()): Entity {
-  const id = String(s.id);
   const status = jobSessionStatus(s.status);
   const st = (s.statistics ?? {}) as Obj;
   const objects = num(st.processedObjects) ?? num(s.progress);
   const created = str(s.creationTime); const ended = str(s.endTime);
   const running = status === 'running';
+  const name = stamp(created);
   const e: Entity = {
-    key: `jsess:${id}`, type: 'jobSession', id, name: stamp(created), status,
+    ...identity('jsess', str(s.id), s, name, [], { jobId: str(s.jobId) ?? '' }), type: 'jobSession', name, status,
     description: running
-      ? `Running · ${count(objects ?? 0)} objects`
-      : `${str(s.status) ?? 'Unknown'}${ended || created ? ` · ${ago(ended ?? created, now)}` : ''}`,
+      ? `Running${objects !== undefined ? ` · ${count(objects)} objects` : ''}`
+      : `${str(s.status) ?? 'Unknown'}${agoPart(ended ?? created, now)}`,
     progress: { objects },
     startedAt: created, endedAt: ended,
-    hasChildren: false, actions: [...DOC_ACTIONS], ref: { id, jobId: str(s.jobId) ?? '' },
+    hasChildren: false,
     details: () => detailRows(s, st, objects, created, ended, running, now),
   };
   return e;
@@ -101,45 +130,49 @@ export function jobSession(s: Obj, now = Date.now()): Entity {
 
 function detailRows(s: Obj, st: Obj, objects: number | undefined, created: string | undefined, ended: string | undefined,
   running: boolean, now: number): Detail[] {
-  {
-    const bottleneck = str(st.bottleneck);
-    return [
-      { label: 'Status', value: str(s.status) ?? '–' },
-      { label: 'Start', value: dateTime(created) },
-      { label: 'End', value: running ? 'running' : dateTime(ended) },
-      { label: 'Duration', value: duration(created, running ? undefined : ended, now) },
-      { label: 'Type', value: [str(s.jobType), str(s.jobSessionConfigType)].filter(Boolean).join(', ') || '–' },
-      { label: 'Processed objects', value: count(objects) },
-      { label: 'Transferred', value: bytes(num(st.transferredDataBytes)) },
-      { label: 'Read rate', value: rate(num(st.readRateBytesPS)) },
-      { label: 'Write rate', value: rate(num(st.writeRateBytesPS)) },
-      { label: 'Processing rate', value: `${rate(num(st.processingRateBytesPS))}, ${count(num(st.processingRateItemsPS))} items/s` },
-      { label: 'Bottleneck', value: bottleneck === 'NA' || bottleneck === 'N/A' || !bottleneck ? 'n/a' : bottleneck },
-      ...(num(s.retryCount) ? [{ label: 'Retries', value: String(s.retryCount) }] : []),
-      ...(str(s.details) ? [{ label: 'Details', value: String(s.details) }] : []),
-    ];
-  }
+  const bottleneck = str(st.bottleneck);
+  const bytesPS = num(st.processingRateBytesPS); const itemsPS = num(st.processingRateItemsPS);
+  return [
+    { label: 'Status', value: str(s.status) ?? '–' },
+    { label: 'Start', value: dateTime(created) },
+    { label: 'End', value: running ? 'running' : dateTime(ended) },
+    { label: 'Duration', value: duration(created, running ? undefined : ended, now) },
+    { label: 'Type', value: [str(s.jobType), str(s.jobSessionConfigType)].filter(Boolean).join(', ') || '–' },
+    { label: 'Processed objects', value: count(objects) },
+    { label: 'Transferred', value: bytes(num(st.transferredDataBytes)) },
+    { label: 'Read rate', value: rate(num(st.readRateBytesPS)) },
+    { label: 'Write rate', value: rate(num(st.writeRateBytesPS)) },
+    { label: 'Processing rate', value: bytesPS === undefined && itemsPS === undefined ? '–' : `${rate(bytesPS)}, ${count(itemsPS)} items/s` },
+    { label: 'Bottleneck', value: bottleneck === 'NA' || bottleneck === 'N/A' || !bottleneck ? 'n/a' : bottleneck },
+    ...(num(s.retryCount) ? [{ label: 'Retries', value: String(s.retryCount) }] : []),
+    ...(str(s.details) ? [{ label: 'Details', value: String(s.details) }] : []),
+  ];
 }
 
+/**
+ * A repository sync session. v4 documents none of its id: such a session is keyed by its repository
+ * (one sync runs per repository at a time) and re-read from the repository's list.
+ */
 export function syncSession(s: Obj, repositoryName?: string): Entity {
-  const id = str(s.id) ?? `${String(s.repositoryId ?? '')}-sync`;
+  const repositoryId = str(s.repositoryId);
   const state = str(s.state) ?? 'None';
   const pct = num(s.progressPercent);
   const status: EntityStatus = state === 'Synchronizing' ? 'running' : state === 'Failed' ? 'failed' : 'success';
   const error = str(s.error);
+  const name = repositoryName ? `Sync of ${repositoryName}` : 'Synchronization';
+  const who = identity('sync', str(s.id), s, repositoryId ? `repo:${repositoryId}` : name, [],
+    { repositoryId: repositoryId ?? '', repositoryName: repositoryName ?? '' });
   return {
-    key: `sync:${id}`, type: 'syncSession', id,
-    name: repositoryName ? `Sync of ${repositoryName}` : 'Synchronization',
-    status,
-    description: status === 'running' ? `Synchronizing ${pct ?? 0}%` : status === 'failed' ? `Failed${error ? `: ${error}` : ''}` : 'Completed',
+    ...who, type: 'syncSession', name, status,
+    description: status === 'running' ? `Synchronizing${pct !== undefined ? ` ${pct}%` : ''}`
+      : status === 'failed' ? `Failed${error ? `: ${error}` : ''}` : 'Completed',
     progress: { percent: pct },
     details: [
       { label: 'State', value: state },
       { label: 'Progress', value: pct === undefined ? '–' : `${pct} %` },
       ...(error ? [{ label: 'Error', value: error }] : []),
     ],
-    hasChildren: false, actions: [...DOC_ACTIONS],
-    ref: { id, repositoryId: str(s.repositoryId) ?? '', repositoryName: repositoryName ?? '' },
+    hasChildren: false,
   };
 }
 

@@ -23,8 +23,19 @@ export function recName(rec: Rec): string {
   }
 }
 
+/** EmOptions.nulls: the ids, dates and numbers an entity or reference carries. */
+const NULLABLE = new Set(['UID', 'JobUid', 'JobSessionUid', 'CreationTimeUTC', 'EndTimeUTC', 'NextRun', 'Port', 'Capacity', 'FreeSpace',
+  'Progress', 'TotalSize']);
+
 export class Builder {
-  constructor(private readonly base: () => string, private readonly data: EmData) {}
+  constructor(private readonly base: () => string, private readonly data: EmData, private readonly nulls = false) {}
+
+  /** With `nulls`, every NULLABLE attribute and field that has a value becomes null (XML: no attribute, an empty element). */
+  private nullable(n: XNode): XNode {
+    if (!this.nulls) { return n; }
+    const blank = <T>([k, v]: [string, T]): [string, T | null] => [k, v !== undefined && NULLABLE.has(k) ? null : v];
+    return { ...n, attrs: n.attrs?.map(blank), fields: n.fields?.map(blank), jsonExtra: n.jsonExtra?.map(blank) };
+  }
 
   href(rec: Rec, entity = false): string {
     return `${this.base()}/api/${COLL[rec.t]}/${rec.r.id}${entity ? '?format=Entity' : ''}`;
@@ -66,11 +77,19 @@ export class Builder {
   }
 
   ref(rec: Rec): XNode {
+    return this.nullable(this.plainRef(rec));
+  }
+
+  private plainRef(rec: Rec): XNode {
     return { tag: 'Ref', attrs: [['UID', uid(rec.t, rec.r.id)], ['Name', recName(rec)], ['Href', this.href(rec)], ['Type', `${rec.t}Reference`]],
       links: this.links(rec, false) };
   }
 
   entity(rec: Rec, now = Date.now()): XNode {
+    return this.nullable(this.plainEntity(rec, now));
+  }
+
+  private plainEntity(rec: Rec, now: number): XNode {
     const attrs: [string, string][] = [['Type', rec.t], ['Href', this.href(rec, true)], ['Name', recName(rec)], ['UID', uid(rec.t, rec.r.id)]];
     const links = this.links(rec, true);
     switch (rec.t) {

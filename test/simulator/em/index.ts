@@ -32,7 +32,7 @@ export function createEmApp(opts: EmOptions, ctx: AppContext): EmApp {
   };
   const data = new EmData({ seed: ctx.seed, sessionsPerJob: opts.sessionsPerJob ?? 300, benchReplicaTaskSessions: opts.benchReplicaTaskSessions ?? 0 });
   const base = () => ctx.baseUrl().replace(/\/+$/, '');
-  const builder = new Builder(base, data);
+  const builder = new Builder(base, data, opts.nulls === true);
   const resources = new Resources(builder, data, base, o.jobDurationMs);
   const sessions = new Map<string, LogonSession>();
 

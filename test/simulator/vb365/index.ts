@@ -72,15 +72,22 @@ export function createVb365App(opts: Vb365Options, ctx: AppContext): Vb365App {
       send(res, { status: ver >= 8 ? 204 : 200 });
       return;
     }
+    // Routing comes before authorization (ASP.NET Web API): a resource this version does not have is 404 with or
+    // without a bearer, so a v4/v5 server answers 404 on /vN/ServiceInstance (it exists from v6 on).
+    const serviceInstance = /^ServiceInstance$/i.test(rest) && ver >= 6;
+    if (!serviceInstance && !routes.some((route) => !(route.minV && ver < route.minV) && !(route.maxV && ver > route.maxV) && route.re.test(rest))) {
+      send(res, { status: 404, body: errorView(ver, `No HTTP resource was found that matches the request URI '${url.pathname}'.`, 'ResourceNotFound') });
+      return;
+    }
     const token = tokens.check(req.headers.authorization, now);
-    if (/^ServiceInstance$/i.test(rest) && ver >= 6) {
+    if (serviceInstance) {
       if (!token) { unauthorized(); return; }
       send(res, { status: 200, body: { installationId: data.installationId, version: PRODUCT_VERSION[maxV] } });
       return;
     }
     if (!token) { unauthorized(); return; }
 
-    const c = { v: ver, baseUrl: ctx.baseUrl(), now, data };
+    const c = { v: ver, baseUrl: ctx.baseUrl(), now, data, nulls: opts.nulls === true };
     let allowed: string[] = [];
     for (const route of routes) {
       if ((route.minV && ver < route.minV) || (route.maxV && ver > route.maxV)) continue;

@@ -5,7 +5,23 @@ import { syncState, type LogItemData, type SyncSession } from './runners';
 export type Ver = 4 | 5 | 6 | 7 | 8;
 type Json = Record<string, unknown>;
 
-export interface ViewCtx { v: Ver; baseUrl: string; now: number; data: Vb365Data }
+export interface ViewCtx { v: Ver; baseUrl: string; now: number; data: Vb365Data; nulls?: boolean }
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T/;
+
+/** Vb365Options.nulls: every id (`id`, `…Id`), date and number of an entity becomes null; `_links` stay. */
+function nullable(c: ViewCtx, o: Json): Json {
+  if (!c.nulls) return o;
+  const walk = (v: unknown, key: string): unknown => {
+    if (key === '_links') return v;
+    if (typeof v === 'number') return null;
+    if (typeof v === 'string' && (key === 'id' || /Id$/.test(key) || ISO_DATE.test(v))) return null;
+    if (Array.isArray(v)) return v.map((x) => walk(x, ''));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return v;
+  };
+  return walk(o, '') as Json;
+}
 
 const iso = (t: number): string => new Date(t).toISOString();
 
@@ -16,7 +32,7 @@ export function href(c: ViewCtx, rel: string): { href: string } {
 
 export function orgView(c: ViewCtx, o: Organization): Json {
   const last = c.data.sessions.find((s) => c.data.jobs.some((j) => j.id === s.jobId && j.organizationId === o.id));
-  return {
+  return nullable(c, {
     id: o.id, name: o.name, officeName: o.officeName, type: o.type, region: o.region, isBackedup: true,
     firstBackuptime: iso(o.firstBackuptime), lastBackuptime: last ? iso(last.creationTime) : null,
     isExchangeOnline: o.isExchangeOnline, isSharePointOnline: o.isSharePointOnline, isTeamsOnline: o.isTeamsOnline,
@@ -25,7 +41,7 @@ export function orgView(c: ViewCtx, o: Organization): Json {
     _links: {
       self: href(c, `Organizations/${o.id}`), jobs: href(c, c.v >= 8 ? `Jobs?organizationId=${o.id}` : `Organizations/${o.id}/Jobs`),
     },
-  };
+  });
 }
 
 export function repoView(c: ViewCtx, r: Repository): Json {
@@ -44,7 +60,7 @@ export function repoView(c: ViewCtx, r: Repository): Json {
     Object.assign(base, { objectStorageId: null, objectStorageEncryptionEnabled: null });
   }
   base._links = { self: href(c, `BackupRepositories/${r.id}`) };
-  return base;
+  return nullable(c, base);
 }
 
 export function jobView(c: ViewCtx, j: Job): Json {
@@ -74,7 +90,7 @@ export function jobView(c: ViewCtx, j: Job): Json {
     backupRepository: href(c, `BackupRepositories/${j.repositoryId}`),
     jobSessions: href(c, c.v >= 8 ? `JobSessions?jobId=${j.id}` : `Jobs/${j.id}/JobSessions`),
   };
-  return out;
+  return nullable(c, out);
 }
 
 // Not in any schema we serve: mainSessionId is omitted (the schema says a non-nullable uuid and these are main
@@ -97,7 +113,7 @@ export function sessionView(c: ViewCtx, s: JobSession): Json {
   out.statistics = st.statistics;
   if (c.v >= 8) Object.assign(out, { eTag: s.eTag, proxyId: s.proxyId, proxyPoolId: null });
   out._links = { self: href(c, `JobSessions/${s.id}`), job: href(c, `Jobs/${s.jobId}`), log: href(c, `JobSessions/${s.id}/LogItems`) };
-  return out;
+  return nullable(c, out);
 }
 
 export function logItemView(c: ViewCtx, sessionId: string, l: LogItemData): Json {
@@ -106,16 +122,16 @@ export function logItemView(c: ViewCtx, sessionId: string, l: LogItemData): Json
   else out.title = `[${l.type}] ${l.text}`;
   Object.assign(out, { creationTime: iso(l.creationTime), endTime: iso(l.endTime) });
   out._links = { self: href(c, `JobSessions/${sessionId}/LogItems/${l.id}`), jobSession: href(c, `JobSessions/${sessionId}`) };
-  return out;
+  return nullable(c, out);
 }
 
 // `error` is declared a non-nullable string but Veeam's examples (and .NET serialisation) give null while there is none.
 export function syncView(c: ViewCtx, s: SyncSession): Json {
   const st = syncState(s, c.now);
-  return {
+  return nullable(c, {
     id: s.id, repositoryId: s.repositoryId, state: st.state, progressPercent: st.progressPercent, error: null,
     _links: { self: href(c, `RepositorySynchronizeSessions/${s.id}`), repository: href(c, `BackupRepositories/${s.repositoryId}`) },
-  };
+  });
 }
 
 type ErrorCode = 'ResourceNotFound' | 'ParameterValidationFailure' | 'ResourceAccessDenied' | 'OperationConflict';
