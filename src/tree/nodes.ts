@@ -37,8 +37,11 @@ export class EntityNode {
   activity?: string;
   /** The active session filter of a sessions folder, e.g. 'Filtered: Failed, last 24 h'. */
   filterText?: string;
-  constructor(public server: LoadedServer, public entity: Entity, readonly parent: ServerNode | EntityNode) {}
-  get id(): string { return `srv:${this.server.key}/${this.entity.key}`; }
+  /** The parent's id plus the entity's key: unique even where one session is listed in two places (EM). */
+  readonly id: string;
+  constructor(public server: LoadedServer, public entity: Entity, readonly parent: ServerNode | EntityNode) {
+    this.id = `${parent.id}/${entity.key}`;
+  }
 
   item(): vscode.TreeItem {
     const e = this.entity;

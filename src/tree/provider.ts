@@ -190,7 +190,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 
   private entityNode(parent: ServerNode | EntityNode, e: Entity): EntityNode {
-    const id = `srv:${parent.server.key}/${e.key}`;
+    const id = `${parent.id}/${e.key}`;
     const existing = this.byId.get(id);
     let node: EntityNode;
     if (existing instanceof EntityNode && existing.parent === parent) { existing.entity = e; node = existing; }
