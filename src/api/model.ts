@@ -14,6 +14,10 @@ export interface ServerDefinition {
   trustedCertificate?: string;     // pinned SHA-256 fingerprint
   caFile?: string;                 // PEM file of a CA to trust for this server
   apiVersion?: string;             // pin a version (vb365: 'v8'…; em: 'v1_7'…)
+  /** false: the failure watch leaves this server alone (default: watched when the watch is on). */
+  watch?: boolean;
+  /** IANA time zone of the server ('Europe/Berlin'), for the dashboard's "server's days" (default: from its timestamps, else UTC). */
+  timeZone?: string;
 }
 
 /** A stable key for a server: secrets, tree ids and caches hang off it. */

@@ -6,6 +6,8 @@ import { ServerDefinition, serverKey } from '../api/model';
 import { KINDS, kindOf } from '../api/kinds';
 import type { Logger as Log } from './types';
 
+export type WatchMode = 'off' | 'failed' | 'failedAndWarning';
+
 export interface HttpSettings { timeoutMs: number; connectTimeoutMs: number; pageSize: number }
 
 export interface LoadedServer {
@@ -94,6 +96,19 @@ export class ServerStore {
     };
   }
 
+  /** The failure watch: what it announces and how often it looks (minutes; at least one). */
+  watchSettings(): { mode: WatchMode; intervalMs: number } {
+    const c = vscode.workspace.getConfiguration('veeam');
+    const m = c.get<string>('watch.failures', 'off');
+    const mode: WatchMode = m === 'failed' || m === 'failedAndWarning' ? m : 'off';
+    return { mode, intervalMs: Math.max(1, c.get<number>('watch.intervalMinutes', 5)) * 60_000 };
+  }
+
+  /** Repositories at or above this fill (percent) stand out on the dashboard. */
+  warnPercent(): number {
+    return Math.min(100, Math.max(1, vscode.workspace.getConfiguration('veeam').get<number>('dashboard.warnPercent', 80)));
+  }
+
   pollIntervalMs(): number {
     return Math.max(1, vscode.workspace.getConfiguration('veeam').get<number>('pollIntervalSeconds', 5)) * 1000;
   }
@@ -122,6 +137,7 @@ export function validate(r: unknown, i: number): { def: ServerDefinition; proble
     name: s('name') || s('url') || `Server ${i + 1}`, kind: s('kind') || KINDS[0].id,
     url: s('url').replace(/\/+$/, ''), username: s('username'),
     trustedCertificate: s('trustedCertificate') || undefined, caFile: s('caFile') || undefined, apiVersion: s('apiVersion') || undefined,
+    watch: o.watch === false ? false : undefined, timeZone: s('timeZone') || undefined,
   };
   let problem: string | undefined;
   if (!kindOf(def.kind)) { problem = `Unknown server kind "${def.kind}" (expected one of ${KINDS.map((k) => `"${k.id}"`).join(', ')}).`; }
