@@ -10,7 +10,8 @@ const result = await esbuild.build({
   platform: 'node',
   target: 'node18',
   outfile: 'dist/extension.js',
-  external: ['vscode'],
+  // './dashboard.js': the overview's own bundle (built below), required on first use.
+  external: ['vscode', './dashboard.js'],
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
@@ -37,3 +38,19 @@ const result = await esbuild.build({
 if (process.argv.includes('--metafile')) {
   console.log(await esbuild.analyzeMetafile(result.metafile));
 }
+
+// ---- The overview (src/dashboard): two more outputs, apart from the extension bundle above.
+//  dist/dashboard.js   the panel's extension-side code, required on first use by src/commands/openDashboard.ts
+//                      (`require('./dashboard.js')`, external above), so activation never loads or parses it;
+//  media/dashboard.js  the webview's script (browser, no Node, no vscode): the only script the panel's CSP lets run.
+await Promise.all([
+  esbuild.build({
+    entryPoints: ['src/dashboard/index.ts'], bundle: true, format: 'cjs', platform: 'node', target: 'node18',
+    outfile: 'dist/dashboard.js', external: ['vscode'], minify: production, sourcemap: !production, sourcesContent: false,
+    legalComments: 'none', logLevel: 'warning',
+  }),
+  esbuild.build({
+    entryPoints: ['src/dashboard/webview/main.ts'], bundle: true, format: 'iife', platform: 'browser', target: 'es2022',
+    outfile: 'media/dashboard.js', minify: production, sourcemap: false, legalComments: 'none', logLevel: 'warning',
+  }),
+]);
