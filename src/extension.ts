@@ -6,15 +6,18 @@ import { SecretStore } from './services/secrets';
 import { Connections } from './services/connections';
 import { WorkWatcher } from './services/work';
 import { FilterStore } from './services/filters';
+import { FailureWatch } from './services/failureWatch';
 import { Log } from './ui/log';
 import { prompts } from './ui/prompts';
 import { ProgressStatusBar } from './ui/statusBar';
 import { DocumentProvider, SCHEME } from './ui/documents';
 import { LOG_SCHEME, LogDocuments } from './ui/logDocuments';
+import { FailureNotifications } from './ui/failureNotifications';
 import { ServerTreeProvider } from './tree/provider';
 import type { Node } from './tree/nodes';
 import { registerCommands } from './commands/register';
 import { COMMANDS } from './commands';
+import { registerDashboardSerializer } from './commands/openDashboard';
 import type { Ctx } from './commands/context';
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -31,10 +34,13 @@ export function activate(context: vscode.ExtensionContext) {
   const view = vscode.window.createTreeView<Node>('veeam.servers', { treeDataProvider: tree, showCollapseAll: true });
   const docs = new DocumentProvider(connections);
   const logs = new LogDocuments(connections, store, log);
+  const failureWatch = new FailureWatch(store, connections, context.globalState, log);
+  const notifications = new FailureNotifications(failureWatch);
 
-  const ctx: Ctx = { tree, view, store, secrets, connections, watcher, statusBar, docs, logs, prompts, log, filters };
+  const ctx: Ctx = { tree, view, store, secrets, connections, watcher, statusBar, docs, logs, prompts, log, filters, failureWatch, notifications,
+    extension: { uri: context.extensionUri, globalState: context.globalState } };
   context.subscriptions.push(
-    log, store, secrets, watcher, statusBar, tree, view, docs, logs,
+    log, store, secrets, watcher, statusBar, tree, view, docs, logs, failureWatch, notifications, registerDashboardSerializer(ctx),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
     ...registerCommands(ctx, COMMANDS),

@@ -12,6 +12,8 @@ import type { DocumentProvider } from '../ui/documents';
 import type { LogDocuments } from '../ui/logDocuments';
 import type { ProgressStatusBar } from '../ui/statusBar';
 import type { Log } from '../ui/log';
+import type { FailureWatch } from '../services/failureWatch';
+import type { FailureNotifications } from '../ui/failureNotifications';
 
 export interface Ctx {
   tree: ServerTreeProvider;
@@ -26,6 +28,10 @@ export interface Ctx {
   prompts: Prompts;
   log: Log;
   filters: FilterStore;
+  failureWatch: FailureWatch;
+  notifications: FailureNotifications;
+  /** For the overview panel: its files (media/) and its global state (capacity history). */
+  extension: { uri: vscode.Uri; globalState: vscode.Memento };
 }
 
 export interface Command {

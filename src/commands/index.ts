@@ -21,9 +21,14 @@ import { enableJob } from './enableJob';
 import { disableJob } from './disableJob';
 import { openSessionLog } from './openSessionLog';
 import { copyMessage } from './copyMessage';
+import { openDashboard } from './openDashboard';
+import { openSessionLogFor } from './openSessionLogFor';
+import { revealSession } from './revealSession';
+import { configureFailureWatch } from './configureFailureWatch';
 
 export const COMMANDS: Command[] = [
   addServer, editServer, removeServer, forgetPassword, enterPassword, trustCertificate, refresh, showLog,
   loadMore, copyId, openJson, openXml, refreshDocument, syncRepository, startJob, revealRunning,
   filterSessions, clearFilter, stopJob, retryJob, enableJob, disableJob, openSessionLog, copyMessage,
+  openDashboard, openSessionLogFor, revealSession, configureFailureWatch,
 ];

@@ -38,6 +38,7 @@ export function installVscodeStub(settings: Record<string, unknown>): { commands
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => unknown) => task({ report: noop }, { onCancellationRequested: () => disposable }),
       showInformationMessage: async () => undefined, showWarningMessage: async () => undefined, showErrorMessage: async () => undefined,
       showInputBox: async () => undefined, showQuickPick: async () => undefined, setStatusBarMessage: () => disposable,
+      registerWebviewPanelSerializer: () => disposable,
     },
     commands: {
       registerCommand: (id: string, fn: (...a: unknown[]) => unknown) => { commands.set(id, fn); return disposable; },
@@ -68,5 +69,7 @@ export function fakeContext(): Record<string, unknown> {
       delete: async (k: string) => { secrets.delete(k); }, onDidChange: () => disposable,
     },
     workspaceState: { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => { state.set(k, v); } },
+    globalState: { get: (k: string) => state.get(`g:${k}`), update: async (k: string, v: unknown) => { state.set(`g:${k}`, v); } },
+    extensionUri: { scheme: 'file', path: '/', toString: () => 'file:///' },
   };
 }
