@@ -227,3 +227,46 @@ test('the validator dispatches polymorphic bases and rejects wrong objects', (t)
   assert.ok(validate(v12, session, { id: job.id, name: 'n', jobId: job.id, sessionType: 'BackupJob', creationTime: '2024-01-01T00:00:00Z', state: 'Stopped', usn: 0, endTime: null })
     .some((e) => /endTime: null is not allowed/.test(e)), 'strict without allowNull');
 });
+
+test('checkRequest accepts correct requests and names what is wrong in wrong ones', (t) => {
+  if (!SPECS) { t.skip(SKIP); return; }
+  const v12 = spec('1.2-rev1');
+  const v13 = spec('1.3-rev2');
+  const h = (rev: string): Record<string, string> => ({ 'x-api-version': rev, Authorization: 'Bearer secret-token-value' });
+  const H13 = h('1.3-rev2');
+  const H12 = h('1.2-rev1');
+  assert.deepEqual(checkRequest(v13, 'GET', '/api/v1/sessions?resultFilter=Failed&resultFilter=Warning&limit=50&orderColumn=CreationTime&orderAsc=false', H13),
+    { ok: true, operation: 'GET /api/v1/sessions', errors: [] });
+  assert.equal(checkRequest(v13, 'GET', 'https://vbr01:9419/api/v1/jobs/states?statusFilter=Running', H13).operation, 'GET /api/v1/jobs/states', 'literal path before {id}');
+  assert.equal(checkRequest(v13, 'get', '/api/v1/jobs/6b4c3f43-2ab9-4a04-b07e-7dd23dd0f7a2', H13).ok, true);
+  const form = { 'x-api-version': '1.3-rev2', 'Content-Type': 'application/x-www-form-urlencoded' };
+  assert.equal(checkRequest(v13, 'POST', '/api/oauth2/token', form, 'grant_type=password&username=u&password=p').ok, true, 'lowercase grant_type binds (case-insensitive enums)');
+  assert.equal(checkRequest(v13, 'POST', '/api/oauth2/token', form, 'grant_type=password&username=u&password=p', { caseInsensitiveEnums: false }).ok, false);
+  assert.equal(checkRequest(v13, 'POST', '/api/v1/jobs/6b4c3f43-2ab9-4a04-b07e-7dd23dd0f7a2/start', { ...H13, 'Content-Type': 'application/json' }, '{"performActiveFull":true}').ok, true);
+  const wrong = (s: OpenApi, method: string, p: string, headers: Record<string, string>, re: RegExp, body?: string): void => {
+    const c = checkRequest(s, method, p, headers, body);
+    assert.equal(c.ok, false, `${method} ${p} should be wrong`);
+    assert.ok(c.errors.some((e) => re.test(e)), `expected ${re}: ${c.errors.join('; ')}`);
+    assert.ok(!c.errors.join(' ').includes('secret-token-value'), 'errors never echo header values');
+  };
+  wrong(v12, 'GET', '/api/v1/sessions?resultFilter=Failed&resultFilter=Warning', H12, /resultFilter is repeated but takes one value/);
+  wrong(v13, 'GET', '/api/v1/sessions?resultFilter=Failed,Warning', H13, /resultFilter\[0\]: "Failed,Warning" not in enum/);
+  wrong(v13, 'GET', '/api/v1/sessions', { Authorization: 'Bearer secret-token-value' }, /missing required header x-api-version/);
+  wrong(v13, 'GET', '/api/v1/sessions', h('v1.3-rev2'), /x-api-version is not in the <version>-<revision> format/);
+  wrong(v13, 'GET', '/api/v1/sessions?resultfilter=Failed', H13, /query resultfilter is not declared .*did you mean resultFilter/);
+  wrong(v13, 'GET', '/api/v1/sessions?resultFilter=Succeeded', H13, /not in enum/);
+  wrong(v13, 'GET', '/api/v1/sessions?limit=ten', H13, /query limit: expected integer/);
+  wrong(v13, 'GET', '/api/v1/sessions?orderAsc=yes', H13, /orderAsc: expected true or false/);
+  wrong(v13, 'GET', '/api/v1/sessions?createdAfterFilter=yesterday', H13, /not a date-time/);
+  wrong(v12, 'GET', '/api/v1/jobs/states?statusFilter=Sleeping', H12, /statusFilter: "Sleeping" not in enum/);
+  wrong(v13, 'GET', '/api/v1/jobs/42', H13, /path id: not a uuid: 42/);
+  wrong(v13, 'GET', '/api/v1/jobz', H13, /no path of the spec matches/);
+  wrong(v13, 'DELETE', '/api/v1/sessions', H13, /DELETE is not an operation of \/api\/v1\/sessions/);
+  wrong(v13, 'GET', '/api/v1/jobs', { 'x-api-version': '1.3-rev2' }, /needs Authorization: Bearer/);
+  wrong(v12, 'POST', '/api/v1/jobs/6b4c3f43-2ab9-4a04-b07e-7dd23dd0f7a2/retry', H12, /no path of the spec matches/);
+  wrong(v13, 'POST', '/api/oauth2/token', { 'x-api-version': '1.3-rev2', 'Content-Type': 'application/json' }, /Content-Type application\/json is not accepted/, '{"grant_type":"password"}');
+  wrong(v13, 'POST', '/api/oauth2/token', form, /missing required property grant_type/, 'username=u&password=p');
+  wrong(v13, 'POST', '/api/oauth2/token', form, /needs a request body/);
+  wrong(v13, 'POST', '/api/v1/jobs/6b4c3f43-2ab9-4a04-b07e-7dd23dd0f7a2/start', { ...H13, 'Content-Type': 'application/json' }, /performActiveFull: expected boolean/, '{"performActiveFull":"yes"}');
+  wrong(v13, 'POST', '/api/v1/jobs/6b4c3f43-2ab9-4a04-b07e-7dd23dd0f7a2/enable', { ...H13, 'Content-Type': 'application/json' }, /takes no request body/, '{}');
+});
