@@ -61,7 +61,7 @@ export async function stopJob(client: VbrClient, target: Entity, signal?: AbortS
   return client.refresh(target, signal);
 }
 
-export async function retryJob(client: VbrClient, job: Entity, signal?: AbortSignal): Promise<Entity> {
+export async function retryJob(client: VbrClient, job: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity> {
   const id = needJob(job, 'retried');
   const rev = await client.revision(signal);
   if (!atLeast(rev, '1.3-rev0')) {
@@ -73,6 +73,7 @@ export async function retryJob(client: VbrClient, job: Entity, signal?: AbortSig
   if (res.status === 204) {
     throw new VeeamError('http', `Job "${job.name}" was not retried: there is nothing to retry; no session was created.`, { status: 204, method: 'POST', path });
   }
+  onStatus?.(`Retry of job "${job.name}" started.`);
   return startedSession(client, res, path, `The retry of job "${job.name}"`);
 }
 

@@ -70,11 +70,14 @@ export class VbrClient implements ServerClient {
     const token = await this.auth.bearer(signal);
     const res = await send(token.access);
     if (res.status !== 401) { return res; }
-    const renewed = await this.auth.renew(token, signal);
     if (method !== 'GET') {
-      throw new VeeamError('auth', `${this.host} rejected the session of ${this.definition.username} (HTTP 401); nothing was started/stopped; try again (a new session is ready).`,
+      // Never re-sent: renew for the next try and say that this one did nothing.
+      let note = ' (a new session is ready)';
+      try { await this.auth.renew(token, signal); } catch (e) { note = `; the new logon failed too: ${(e as VeeamError).message.replace(/[.\s]+$/, '')}`; }
+      throw new VeeamError('auth', `${this.host} rejected the session of ${this.definition.username} (HTTP 401); nothing was started/stopped; try again${note}.`,
         { status: 401, method, path: path.split('?')[0] });
     }
+    const renewed = await this.auth.renew(token, signal);
     const again = await send(renewed.access);
     if (again.status === 401) {
       throw new VeeamError('auth', `${this.host} rejected the credentials of ${this.definition.username} (HTTP 401 after a new logon).`,
@@ -158,7 +161,9 @@ export class VbrClient implements ServerClient {
   }
 
   /** Retry the failed objects of a job's last run (REST API 1.3 and later). */
-  retryJob(job: Entity, signal?: AbortSignal): Promise<Entity> { return actions.retryJob(this, job, signal); }
+  retryJob(job: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity> {
+    return actions.retryJob(this, job, signal, onStatus);
+  }
 
   /** Enable a disabled job; returns the job read again. */
   enableJob(job: Entity, signal?: AbortSignal): Promise<Entity> { return actions.setEnabled(this, job, true, signal); }
