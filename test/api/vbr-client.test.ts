@@ -526,22 +526,26 @@ test('nulls everywhere: the tree still loads, nothing null reaches a URL; task t
     await c.dispose();
     keep(s);
   }
-  const s = await newSim({ utcOffsetMinutes: 330 });
-  const { c } = client(s);
-  const rev = await c.revision();
-  assert.equal(rev.ianaTimeZone, 'Asia/Kolkata');
-  const jobs = await all(c, byRole((await c.children(undefined, undefined)).items, 'jobs'));
-  const sessions = await c.children(byId(jobs, s.vbrData.fixtures().successJobId), undefined);
-  const finished = sessions.items.find((x) => x.endedAt)!;
-  const tasks = (await c.children(finished, undefined)).items;
-  assert.ok(tasks.length > 0);
-  for (const t of tasks) {
-    const ts = Date.parse(t.startedAt!);
-    assert.ok(ts >= Date.parse(finished.startedAt!) - 60_000 && ts <= Date.parse(finished.endedAt!) + 60_000,
-      `task ${t.startedAt} within its session ${finished.startedAt}–${finished.endedAt}`);
+  for (const [revision, offset] of [['1.3-rev2', 330], ['1.2-rev1', -300]] as const) {
+    const s = await newSim({ revisions: [revision], utcOffsetMinutes: offset });
+    const { c } = client(s);
+    const rev = await c.revision();
+    assert.equal(rev.offsetMinutes, offset, 'the offset of serverTime');
+    if (revision.startsWith('1.3')) { assert.equal(rev.ianaTimeZone, 'Asia/Kolkata'); }
+    const jobs = await all(c, byRole((await c.children(undefined, undefined)).items, 'jobs'));
+    const sessions = await c.children(byId(jobs, s.vbrData.fixtures().successJobId), undefined);
+    const finished = sessions.items.find((x) => x.endedAt)!;
+    const tasks = (await c.children(finished, undefined)).items;
+    assert.ok(tasks.length > 0);
+    for (const t of tasks) {
+      // Sent without an offset; read in the server's zone they fall inside their session (off by hours otherwise).
+      const ts = Date.parse(t.startedAt!);
+      assert.ok(ts >= Date.parse(finished.startedAt!) - 60_000 && ts <= Date.parse(finished.endedAt!) + 60_000,
+        `${revision}: task ${t.startedAt} within its session ${finished.startedAt}–${finished.endedAt}`);
+    }
+    await c.dispose();
+    keep(s);
   }
-  await c.dispose();
-  keep(s);
 });
 
 // ---- contract ----------------------------------------------------------------------------------
