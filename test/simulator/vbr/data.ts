@@ -6,6 +6,15 @@ import { BEST_PRACTICES, JOBS, MESSAGES, PROXIES, REPOSITORIES, SERVERS, V13_ONL
 import { Clock } from './revisions';
 
 export const EPOCH = Math.floor(Date.now() / 60_000) * 60_000;
+
+/** The VB365 generator with a cheaper GUID (4 draws instead of 33): benchSessions makes ~70,000 of them. */
+export class VbrRng extends Rng {
+  override guid(): string {
+    const h = Array.from({ length: 4 }, () => (Math.floor(this.float() * 4294967296) >>> 0).toString(16).padStart(8, '0')).join('');
+    const variant = '89ab'[parseInt(h[16], 16) % 4];
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+}
 const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -45,7 +54,7 @@ export interface MalwareEvent {
 }
 
 export interface VbrData {
-  rng: Rng; clock: Clock;
+  rng: VbrRng; clock: Clock;
   jobs: Job[]; jobById: Map<string, Job>;
   /** Every session, newest first. */
   sessions: Session[]; sessionById: Map<string, Session>;
@@ -80,7 +89,7 @@ function slots(def: JobDef, clock: Clock): number[] {
 }
 
 export function generateVbrData(seed: number, opts: VbrOptions): VbrData {
-  const rng = new Rng((seed ^ hashString('vbr')) >>> 0);
+  const rng = new VbrRng((seed ^ hashString('vbr')) >>> 0);
   const clock = new Clock(opts.utcOffsetMinutes ?? 60);
   const ids = { vbr: rng.guid(), credentials: rng.guid(), tenant: rng.guid(), configJob: rng.guid(), analyzerJob: rng.guid(), protectionGroup: rng.guid() };
   const servers: Server[] = SERVERS.map((def) => ({ id: rng.guid(), def }));

@@ -39,7 +39,11 @@ export function sessionState(s: Session, now: number): SessionState {
   return mk('Stopped', 100, s.plannedEnd, s.result, s.message);
 }
 
-export const isRunning = (s: Session, now: number): boolean => sessionState(s, now).state !== 'Stopped';
+export function isRunning(s: Session, now: number): boolean {
+  // Fast path for the (many) sessions that ended long ago.
+  if (!s.stalled && now >= s.plannedEnd && (s.stoppedAt === undefined || now >= s.stoppedAt + stopMs(s))) return false;
+  return sessionState(s, now).state !== 'Stopped';
+}
 
 export interface TaskState {
   visible: boolean; state: SessionStateName; progress: number; start: number; endTime: number | null;

@@ -1,7 +1,7 @@
 // Per-revision JSON shapes of sessions, task sessions and log records (SessionModel, Backup/ReplicaTaskSessionModel,
 // SessionLogRecordModel), following the 1.2-rev1 and 1.3-rev2 schemas. Quirks served on purpose are marked QUIRK.
-import { hashString, Rng } from '../vb365/data';
-import type { Job, Session, VbrData } from './data';
+import { hashString } from '../vb365/data';
+import { VbrRng, type Job, type Session, type VbrData } from './data';
 import type { LogView } from './logs';
 import type { Rev } from './revisions';
 import { sessionState, taskState, type Runs } from './runs';
@@ -19,7 +19,7 @@ export function nullify<T extends Json>(c: ViewCtx, o: T, keys: string[]): T {
 }
 
 /** A stable pseudo-random GUID derived from a string (restore point ids and the like). */
-export function guidFrom(s: string): string { return new Rng(hashString(s)).guid(); }
+export function guidFrom(s: string): string { return new VbrRng(hashString(s)).guid(); }
 
 export const iso = (c: ViewCtx, ms: number): string => c.data.clock.iso(ms);
 
