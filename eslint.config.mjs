@@ -3,14 +3,22 @@ import tseslint from 'typescript-eslint';
 // Imports run one way: api ← services ← (tree | ui) ← commands ← extension.ts.
 // src/api is pure TypeScript (no vscode, tested in plain Node); services hold state and talk to
 // servers; tree and ui are views on the services and do not import each other.
-const layer = (files, forbidden, extraPaths = []) => ({
-  files,
-  rules: {
-    'no-restricted-imports': ['error', {
-      paths: extraPaths,
-      patterns: forbidden.map((f) => ({ group: [`**/${f}`, `**/${f}/**`], message: `${files[0].split('/')[1]} may not import ${f} (imports run api ← services ← tree|ui ← commands ← extension)` })),
-    }],
-  },
+// A file d folders below src/<layer>/ reaches src/ through d + 1 '../': forbid exactly those paths
+// (so a file of a kind named tree.ts inside src/api/vbr is not mistaken for src/tree).
+const layer = (name, forbidden, extraPaths = []) => [0, 1, 2].map((d) => {
+  const up = '../'.repeat(d + 1);
+  return {
+    files: [`src/${name}/${'*/'.repeat(d)}*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: extraPaths,
+        patterns: forbidden.map((f) => ({
+          group: [`${up}${f}`, `${up}${f}/*`, `${up}${f}/**`],
+          message: `src/${name} may not import src/${f} (imports run api ← services ← tree|ui ← commands ← extension)`,
+        })),
+      }],
+    },
+  };
 });
 
 export default tseslint.config(
@@ -22,10 +30,9 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
-  layer(['src/api/**/*.ts'], ['services', 'tree', 'ui', 'commands', 'extension'],
-    [{ name: 'vscode', message: 'src/api never imports vscode' }]),
-  layer(['src/services/**/*.ts'], ['tree', 'ui', 'commands', 'extension']),
-  layer(['src/tree/**/*.ts'], ['ui', 'commands', 'extension']),
-  layer(['src/ui/**/*.ts'], ['tree', 'commands', 'extension']),
-  layer(['src/commands/**/*.ts'], ['extension']),
+  ...layer('api', ['services', 'tree', 'ui', 'commands', 'extension'], [{ name: 'vscode', message: 'src/api never imports vscode' }]),
+  ...layer('services', ['tree', 'ui', 'commands', 'extension']),
+  ...layer('tree', ['ui', 'commands', 'extension']),
+  ...layer('ui', ['tree', 'commands', 'extension']),
+  ...layer('commands', ['extension']),
 );

@@ -155,8 +155,8 @@ export class VbrClient implements ServerClient {
     return actions.startJob(this, job, signal, onStatus);
   }
 
-  /** Stop a running job (its session is returned) or one session (re-read after the stop). */
-  stopJob(target: Entity, signal?: AbortSignal, options?: { graceful?: boolean }): Promise<Entity> {
+  /** Stop a running job (its session is returned) or one session (re-read after the stop). Not graceful: the commands say the session ends now. */
+  stopJob(target: Entity, signal?: AbortSignal, _onStatus?: (message: string) => void, options?: { graceful?: boolean }): Promise<Entity> {
     return actions.stopJob(this, target, signal, options);
   }
 
@@ -170,6 +170,8 @@ export class VbrClient implements ServerClient {
 
   /** Disable a job (its schedule no longer runs it); returns the job read again. */
   disableJob(job: Entity, signal?: AbortSignal): Promise<Entity> { return actions.setEnabled(this, job, false, signal); }
+
+  setJobEnabled(job: Entity, enabled: boolean, signal?: AbortSignal): Promise<Entity> { return actions.setEnabled(this, job, enabled, signal); }
 
   async dispose(): Promise<void> {
     if (this.disposed) { return; }
