@@ -95,7 +95,7 @@ export class DashboardPanel {
     this.history = new CapacityHistory(deps.globalState);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'veeam.svg');
     this.subscriptions.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => { if (isToExtension(m)) { void this.receive(m); } }),
+      panel.webview.onDidReceiveMessage((m: unknown) => { if (isToExtension(m)) { void this.handle(m); } }),
       panel.onDidDispose(() => this.dispose()),
       deps.watcher.onDidChange(() => this.postRunning()),
       deps.watcher.onDidUpdate(({ item, entity }) => this.updated(item, entity)),
@@ -150,7 +150,8 @@ export class DashboardPanel {
     return old ?? { key: s.key, name: s.def.name, kind: s.def.kind, state: l ? (l.input.error ? 'error' : 'done') : 'waiting', error: l?.input.error };
   }
 
-  private async receive(m: ToExtension): Promise<void> {
+  /** A message from the webview (tests call it directly, as the webview would). */
+  async handle(m: ToExtension): Promise<void> {
     switch (m.type) {
       case 'ready': {
         // The webview's own state wins over ours only for what it shows (the scope is the extension's).
