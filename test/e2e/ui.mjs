@@ -34,6 +34,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import https from 'node:https';
 import { formatScan, scanForSecrets } from './secret-scan.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -376,6 +377,47 @@ async function addServer({ kindLabel, url, username, password, displayName, fing
   await node.first().waitFor({ timeout: 30000 });
   return trust;
 }
+
+// ---------------------------------------------------------------- the overview (webview)
+/** The Veeam Overview's content frame: webviews are two nested iframes; search all of them. */
+async function overviewFrame(timeout = 30000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      if (!/extensionId=veeam-explorer\.veeam-explorer/.test(f.parentFrame()?.url() ?? '') && !/extensionId=veeam-explorer\.veeam-explorer/.test(f.url())) continue;
+      if (await f.locator('main#app').count().catch(() => 0)) return f;
+    }
+    await sleep(250);
+  }
+  throw new Error('the Veeam Overview webview was not found in any frame');
+}
+/** The simulator's own VB365 job sessions, read straight from its REST API (an oracle apart from the extension). */
+async function vb365Sessions() {
+  const get = (url, opts = {}, body) => new Promise((resolve, reject) => {
+    const req = https.request(url, { rejectUnauthorized: false, ...opts }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null')));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const tok = await get(`${state.vb365Url}/v8/Token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    new URLSearchParams({ grant_type: 'password', username: state.username, password: state.password }).toString());
+  const out = [];
+  for (let offset = 0; offset < 100000; offset += 100) {
+    const page1 = await get(`${state.vb365Url}/v8/JobSessions?offset=${offset}&limit=100`, { headers: { authorization: `Bearer ${tok.access_token}`, accept: 'application/json' } });
+    const items = Array.isArray(page1) ? page1 : page1?.results ?? [];
+    out.push(...items);
+    if (items.length < 100) break;
+  }
+  return out;
+}
+const localDay = (iso) => {
+  const d = new Date(iso);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+};
 
 // ---------------------------------------------------------------- secret scan
 // Where SecretStorage lives in code-server 4.139 (VS Code 1.139 for the Web): the workbench's
@@ -783,6 +825,69 @@ try {
     if (!firstElement.startsWith('<ReplicaJobSession')) throw new Error('XML does not start with <ReplicaJobSession');
     await shot('07-em-replica-xml');
     await keepDocument(await activeTabTitle());
+  });
+
+  await step('Veeam Overview: bar counts equal the simulator\'s sessions, Needs attention opens the session', async () => {
+    await page.keyboard.press('Escape');
+    await runCommand('Veeam: Open Overview');
+    const f = await overviewFrame();
+    // Every server answered: no "Loading" left, one bar group per day.
+    await f.locator('section#results g.day').first().waitFor({ timeout: 60000 });
+    await f.locator('header .status', { hasText: /sessions on 2 servers/ }).waitFor({ timeout: 60000 });
+    const csp = await f.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content').catch(() => null);
+    lap(`overview CSP ${JSON.stringify(csp)}`);
+    if (!csp || !/script-src 'nonce-/.test(csp) || /unsafe-inline|unsafe-eval/.test(csp)) throw new Error(`weak or missing CSP: ${csp}`);
+    // Per server: the VB365 chart's bars against the simulator's own sessions of that day.
+    await f.locator('#per-server').click();
+    const vbChart = f.locator('section#results .chart-box', { has: f.locator('h3', { hasText: exact(VB) }) });
+    await vbChart.locator('g.day').first().waitFor({ timeout: 20000 });
+    const drawn = await vbChart.locator('g.day').evaluateAll((gs) => gs.map((g) => ({
+      day: g.getAttribute('data-day'), success: Number(g.getAttribute('data-success')), warning: Number(g.getAttribute('data-warning')), failed: Number(g.getAttribute('data-failed')),
+    })));
+    const seeded = await vb365Sessions();
+    const busiest = [...drawn].sort((a, b) => (b.success + b.warning + b.failed) - (a.success + a.warning + a.failed))[0];
+    const onDay = seeded.filter((x) => localDay(x.creationTime) === busiest.day);
+    const want = { day: busiest.day, success: onDay.filter((x) => x.status === 'Success').length, warning: onDay.filter((x) => x.status === 'Warning').length, failed: onDay.filter((x) => x.status === 'Failed').length };
+    lap(`VB365 bars on ${busiest.day}: drawn ${JSON.stringify(busiest)}, simulator ${JSON.stringify(want)} (${seeded.length} sessions in all)`);
+    if (JSON.stringify(busiest) !== JSON.stringify(want)) throw new Error(`bar counts ${JSON.stringify(busiest)} differ from the simulator's ${JSON.stringify(want)}`);
+    if (busiest.success + busiest.warning + busiest.failed === 0) throw new Error('every VB365 bar is empty');
+    for (const d of drawn) {
+      const n = seeded.filter((x) => localDay(x.creationTime) === d.day);
+      const w = [n.filter((x) => x.status === 'Success').length, n.filter((x) => x.status === 'Warning').length, n.filter((x) => x.status === 'Failed').length];
+      if (JSON.stringify([d.success, d.warning, d.failed]) !== JSON.stringify(w)) throw new Error(`VB365 ${d.day}: drawn ${JSON.stringify(d)}, simulator ${JSON.stringify(w)}`);
+    }
+    // The bar is a keyboard button: Enter lists the day's sessions.
+    await vbChart.locator(`g.day[data-day="${busiest.day}"]`).focus();
+    await page.keyboard.press('Enter');
+    await f.locator('#day-list table tbody tr').first().waitFor({ timeout: 20000 });
+    const listed = await f.locator('#day-list table tbody tr').count();
+    lap(`day list of ${busiest.day}: ${listed} rows`);
+    if (listed !== onDay.length) throw new Error(`the day list has ${listed} rows, the simulator ${onDay.length} sessions`);
+    await f.locator('#together').click();
+    await f.locator('section#results .chart-box[data-server="all"] g.day').first().waitFor({ timeout: 20000 });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
+    await unhover();
+    await sleep(500);
+    await page.screenshot({ path: path.join(OUT, 'e2e-09-overview.png') });
+    shots['09-overview'] = path.join(OUT, 'e2e-09-overview.png');
+    fs.copyFileSync(shots['09-overview'], path.join(ROOT, 'media/dashboard.png'));
+    lap('screenshot test-results/e2e-09-overview.png → media/dashboard.png');
+    // Needs attention → Open Log of its first row: the session's log tab opens.
+    const first = f.locator('section#attention tbody tr').first();
+    await first.scrollIntoViewIfNeeded();
+    const cells = (await first.locator('td').allInnerTexts()).map((t) => norm(t).trim());
+    lap(`first "Needs attention" row ${JSON.stringify(cells.slice(0, 5))}`);
+    await first.locator('button', { hasText: 'Open Log' }).click();
+    const end = Date.now() + 30000;
+    let title = '';
+    while (Date.now() < end && !/log\.log$/.test(title)) { title = await activeTabTitle().catch(() => ''); await sleep(250); }
+    lap(`log tab ${JSON.stringify(title)}`);
+    if (!/log\.log$/.test(title)) throw new Error(`no session log tab opened (active tab ${JSON.stringify(title)})`);
+    const text = await editorText();
+    const head = text.split('\n')[0];
+    lap(`log starts ${JSON.stringify(head)}`);
+    if (!head.includes(cells[1])) throw new Error(`the log is not of that row's server (${cells[1]}): ${head}`);
+    if (!/records, \d+ failed/.test(text)) throw new Error('the log tab has no record summary');
   });
 
   await step('remove both servers (context menu "Remove Server…", confirmed)', async () => {

@@ -65,7 +65,7 @@ suite('Veeam Overview (dashboard) in the extension host', function () {
     sim.resetStats();
     const p = await open();
     await p.idle();
-    const report = await drawn(p, 7);
+    const report = (await drawn(p, 7))!;
     const d = p.lastData!;
     assert.strictEqual(d.days.length, 7);
     assert.deepStrictEqual(d.servers.map((s) => [s.name, s.error]), [[VB, undefined], [EM, undefined]]);
