@@ -54,10 +54,36 @@ export function plannedLogSize(s: JobSession): number {
 }
 
 const iso = (t: number): string => new Date(t).toISOString();
+const hex8 = (r: Rng): string => Math.floor(r.float() * 0x1_0000_0000).toString(16).padStart(8, '0');
+/** A version-4-shaped GUID from four draws (Rng.guid draws 34; a 10,000-record log is generated per request). */
+function fastGuid(r: Rng): string {
+  const a = hex8(r); const b = hex8(r); const c = hex8(r); const d = hex8(r);
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${'89ab'[parseInt(c[0], 16) & 3]}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+}
 const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
+
+/**
+ * An ended session's log no longer changes: the last few generated are kept (a 10,000-record log is read page by
+ * page, each page a request). Kept on the session itself, with the seed and end time it was made for.
+ */
+const kept: JobSession[] = [];
+const KEEP = 16;
+const cache = new WeakMap<JobSession, { seed: number; cut: number; items: LogItemData[] }>();
 
 /** The session's log at `now`, oldest first (usn ascending). */
 export function logItems(s: JobSession, now: number, seed: number): LogItemData[] {
+  const st = sessionState(s, now);
+  if (st.endTime === null) return generate(s, now, seed);
+  const hit = cache.get(s);
+  if (hit && hit.seed === seed && hit.cut === st.endTime) return hit.items.slice();
+  const items = generate(s, now, seed);
+  cache.set(s, { seed, cut: st.endTime, items });
+  kept.push(s);
+  if (kept.length > KEEP) cache.delete(kept.shift() as JobSession);
+  return items.slice();
+}
+
+function generate(s: JobSession, now: number, seed: number): LogItemData[] {
   const st = sessionState(s, now);
   const r = new Rng((seed ^ hashString(s.id)) >>> 0);
   const ended = st.status !== 'Running';
@@ -72,7 +98,7 @@ export function logItems(s: JobSession, now: number, seed: number): LogItemData[
   const carrier = bounded && (s.finalStatus === 'Failed' || s.finalStatus === 'Warning') ? n - 2 : -1;
   const items: LogItemData[] = [];
   const push = (type: LogType, text: string, t: number, end: number): void => {
-    items.push({ id: r.guid(), usn: items.length + 1, type, text, creationTime: t, endTime: end });
+    items.push({ id: fastGuid(r), usn: items.length + 1, type, text, creationTime: t, endTime: end });
   };
   push('Success', `Job started at ${iso(s.creationTime)}`, s.creationTime, s.creationTime);
   for (let k = 1; bounded ? k < n - 1 : true; k++) {
@@ -81,7 +107,7 @@ export function logItems(s: JobSession, now: number, seed: number): LogItemData[
     const count = r.int(1, 900);
     const bytes = count * r.int(8_000, 120_000);
     const roll = r.float();
-    const id = r.guid();
+    const id = fastGuid(r);
     const t = startOf(k);
     if (t > cut) break;
     const next = startOf(k + 1);
