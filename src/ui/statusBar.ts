@@ -36,8 +36,8 @@ export class ProgressStatusBar {
   dispose(): void { this.listener.dispose(); this.item.dispose(); }
 }
 
-/** The name a person knows the work by: the job or repository it runs for, else its own. */
+/** The name a person knows the work by: the job or repository it runs for (the session's job name when it came alone), else its own. */
 export function workLabel(w: Watched): string {
   const above = w.owner ?? w.parent;
-  return above && above.entity.type !== 'folder' ? above.entity.name : w.item.entity.name;
+  return above && above.entity.type !== 'folder' ? above.entity.name : w.item.entity.jobName ?? w.item.entity.name;
 }
