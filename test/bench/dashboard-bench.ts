@@ -63,7 +63,7 @@ async function replayer(sim: SimulatorExt, t: Target, agent: https.Agent): Promi
  */
 function simOptions(): SimulatorOptions {
   return {
-    vb365: { sessionsPerJob: 5, benchSessions: 10_000, benchSpanDays: 30 } as SimulatorOptions['vb365'],
+    vb365: { sessionsPerJob: 5, benchSessions: 10_000, benchSpanDays: 30 },
     em: { sessionsPerJob: 2_000 },
     vbr: { benchSessions: 10_000 },
   };

@@ -15,6 +15,8 @@ export interface Vb365Options {
   sessionsPerJob?: number;
   /** Extra sessions on the first job, for benchmarks (e.g. 10000). Default 0. */
   benchSessions?: number;
+  /** Spread each job's sessions evenly over this many days back (the overview's bench: 10,000 in 30 days). Default: a day apart (an hour apart above 1,000). */
+  benchSpanDays?: number;
   /** How long a repository sync takes from 0 to 100 %. Default 4000 ms. */
   syncDurationMs?: number;
   /** How long a started job session runs. Default 6000 ms. */

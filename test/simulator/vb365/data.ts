@@ -142,7 +142,7 @@ export function generateVb365Data(seed: number, opts: Vb365Options): Vb365Data {
   const sessions: JobSession[] = [];
   jobs.forEach((job, j) => {
     const count = perJob + (j === 0 ? opts.benchSessions ?? 0 : 0);
-    const spacing = count > 1000 ? HOUR : DAY;
+    const spacing = opts.benchSpanDays && count > 1 ? (opts.benchSpanDays * DAY) / count : count > 1000 ? HOUR : DAY;
     for (let k = 0; k < count; k++) {
       const status: SessionStatus = k === 0 ? JOBS[j].newest : k === 1 ? JOBS[j].second : rng.pick(OLDER);
       const running = status === 'Running';
