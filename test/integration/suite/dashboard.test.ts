@@ -47,12 +47,15 @@ suite('Veeam Overview (dashboard) in the extension host', function () {
   });
 
   suiteTeardown(async () => {
+    // The panel follows settings changes: close it so that later suites see no reads of its own.
+    opened?.dispose();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await setServers([]);
     await sim?.close();
   });
 
-  const open = async (arg?: unknown) => (await vscode.commands.executeCommand('veeam.openDashboard', arg)) as Panel;
+  let opened: Panel | undefined;
+  const open = async (arg?: unknown) => (opened = (await vscode.commands.executeCommand('veeam.openDashboard', arg)) as Panel);
   /** The webview's report once it has drawn this data (all servers answered). */
   const drawn = (p: Panel, days: number) => waitFor(() => p.lastReport, (r) => !!r && r.days === days && !!p.lastData && Object.keys(r.counts).length === p.lastData.days.length, 30000);
 
@@ -170,12 +173,14 @@ suite('Veeam Overview (dashboard) in the extension host', function () {
     sim.addFault({ server: 'em', kind: 'delay', delayMs: 20000 });
     try {
       const p = await open();
+      let cancelled = false;
       const states = new Promise<Status[]>((resolve) => {
         const sub = p.onDidPost((m) => {
-          if (m.type === 'progress' && m.servers?.find((s) => s.name === VB)?.state === 'done' && m.servers.find((s) => s.name === EM)?.state === 'loading') {
-            sub.dispose(); p.cancel();
+          if (m.type !== 'progress') { return; }
+          if (!cancelled && m.servers?.find((s) => s.name === VB)?.state === 'done' && m.servers.find((s) => s.name === EM)?.state === 'loading') {
+            cancelled = true; p.cancel();
           }
-          if (m.type === 'progress' && m.servers?.find((s) => s.name === EM)?.state === 'cancelled') { resolve(m.servers); }
+          if (m.servers?.find((s) => s.name === EM)?.state === 'cancelled') { sub.dispose(); resolve(m.servers); }
         });
       });
       const t0 = Date.now();

@@ -37,6 +37,7 @@ suite('Failure watch in the extension host', function () {
   suiteSetup(async () => {
     sim = await startSimulator({ vb365: { sessionsPerJob: 10, jobDurationMs: 1500 }, em: { sessionsPerJob: 20 } });
     x = await api() as ApiWatch;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');   // no overview reading along
     x.prompts.confirm = async () => true;
     x.failureWatch.intervalOverrideMs = 3_600_000;   // the timer never fires during the suite: checkNow() drives it
     await define();
