@@ -97,6 +97,8 @@ export type ToWebview =
 
 /** What the webview reports after drawing (tests assert it; nothing else depends on it). */
 export interface RenderedReport {
+  /** generatedAt of the data drawn (undefined: none yet). */
+  dataAt?: string;
   days: number;
   /** Bar segments drawn per day in the results chart (all servers together), e.g. { '2026-03-10': { success: 3, … } }. */
   counts: Record<string, { success: number; warning: number; failed: number }>;

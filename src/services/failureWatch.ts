@@ -44,6 +44,8 @@ export class FailureWatch {
   /** Requests made (tests: 'off' makes none). */
   requests = 0;
   checks = 0;
+  /** The servers the last check asked (tests: an opted-out server is not among them). */
+  lastAsked: string[] = [];
   /** Tests only: replaces veeam.watch.intervalMinutes. */
   intervalOverrideMs?: number;
 
@@ -120,6 +122,7 @@ export class FailureWatch {
     this.checks++;
     const mode = this.mode;
     const servers = this.store.list().filter((s) => !s.problem && s.def.watch !== false);
+    this.lastAsked = servers.map((s) => s.def.name);
     const results = await Promise.all(servers.map((s) => this.look(s, mode)));
     const cursors = this.cursors();
     const found: FoundSession[] = [];

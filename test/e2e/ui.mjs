@@ -403,11 +403,14 @@ async function vb365Sessions() {
     req.end(body);
   });
   const tok = await get(`${state.vb365Url}/v8/Token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
-    new URLSearchParams({ grant_type: 'password', username: state.username, password: state.password }).toString());
+    new URLSearchParams({ grant_type: 'password', username: state.username, password: state.password, disable_antiforgery_token: 'true' }).toString());
+  // Never send a bearer that is not one (the simulator keeps every bearer it sees for the secret scan).
+  if (!tok || typeof tok.access_token !== 'string' || tok.access_token.length < 16) throw new Error(`the simulator gave no token: ${JSON.stringify(tok).slice(0, 200)}`);
   const out = [];
   for (let offset = 0; offset < 100000; offset += 100) {
     const page1 = await get(`${state.vb365Url}/v8/JobSessions?offset=${offset}&limit=100`, { headers: { authorization: `Bearer ${tok.access_token}`, accept: 'application/json' } });
-    const items = Array.isArray(page1) ? page1 : page1?.results ?? [];
+    const items = Array.isArray(page1) ? page1 : page1?.results;
+    if (!Array.isArray(items)) throw new Error(`unexpected JobSessions answer: ${JSON.stringify(page1).slice(0, 200)}`);
     out.push(...items);
     if (items.length < 100) break;
   }

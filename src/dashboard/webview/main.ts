@@ -266,7 +266,7 @@ function report(): void {
     counts[d] = { success: Number(g.getAttribute('data-success')), warning: Number(g.getAttribute('data-warning')), failed: Number(g.getAttribute('data-failed')) };
   }
   send({ type: 'rendered', report: {
-    days: data?.days.length ?? 0, counts,
+    dataAt: data?.generatedAt, days: data?.days.length ?? 0, counts,
     bars: document.querySelectorAll('section#results rect.bar').length,
     repositories: data?.repositories.length ?? 0,
     attention: document.querySelectorAll('section#attention tbody tr').length,

@@ -11,6 +11,7 @@ import { setGlobal } from './helpers';
 
 interface Found { server: { def: { name: string } }; entity: { key: string; status?: string; jobName?: string } }
 interface Watch {
+  lastAsked: string[];
   requests: number; checks: number; scheduled: boolean; active: boolean; intervalOverrideMs?: number;
   checkNow(): Promise<Found[]>; restart(): void; configure(): void;
 }
@@ -125,9 +126,14 @@ suite('Failure watch in the extension host', function () {
     await define(false);
     await x.failureWatch.checkNow();
     sim.resetStats();
+    const before = x.failureWatch.requests;
     await x.failureWatch.checkNow();
-    assert.ok(sim.stats.log.every((r) => r.server === 'em'), JSON.stringify(sim.stats.log.map((r) => `${r.server} ${r.path}`)));
-    assert.ok(sim.stats.log.length >= 1);
+    assert.deepStrictEqual(x.failureWatch.lastAsked, [EM]);
+    assert.strictEqual(x.failureWatch.requests - before, 1, 'one look, at EM only');
+    // (The tree reloads the VB365 node it had expanded, since its definition changed: those reads are the tree's.)
+    assert.ok(!sim.stats.log.some((r) => r.server === 'vb365' && /\/JobSessions\?/.test(r.path) && !/jobId=/.test(r.path)),
+      JSON.stringify(sim.stats.log.map((r) => `${r.server} ${r.path}`)));
+    assert.ok(sim.stats.log.some((r) => r.server === 'em' && /type=BackupJobSession/.test(r.path)));
     await define();
   });
 });
