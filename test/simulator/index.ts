@@ -9,6 +9,9 @@ import { capture, errorBody, hugeBody, htmlPage, malform, matchFault, writeBody,
 import type { AppContext, CertMode, EmOptions, FaultRule, RequestRecord, ServerApp, Simulator, SimulatorOptions, SimulatorStats } from './types';
 import { createVb365App } from './vb365';
 import { createVbrApp } from './vbr';
+import { sessionState } from './vb365/data';
+import { logItems } from './vb365/logs';
+import { sessionDetails } from './vb365/views';
 
 export { DEFAULT_PASSWORD, DEFAULT_USERNAME } from './vb365';
 export type * from './types';
@@ -253,10 +256,29 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       for (const l of Object.values(listeners)) l.server?.setSecureContext({ cert: cert.pem, key: cert.key });
     },
     vb365Data: {
-      repositories: () => vb365.data.repositories.map((r) => ({ id: r.id, name: r.name })),
-      jobs: () => vb365.data.jobs.map((j) => ({ id: j.id, name: j.name })),
+      repositories: () => vb365.data.repositories.map((r) => ({ id: r.id, name: r.name, capacityBytes: r.capacityBytes, freeSpaceBytes: r.freeSpaceBytes })),
+      jobs: () => vb365.data.jobs.map((j) => ({ id: j.id, name: j.name, isEnabled: j.isEnabled, running: !!vb365.runners.runningSession(j.id, Date.now()) })),
       deleteJobSession: (id) => vb365.runners.deleteSession(id.toLowerCase()),
       stallSync: (id) => vb365.runners.stallSync(id.toLowerCase()),
+      sessions: () => {
+        const now = Date.now();
+        const names = new Map(vb365.data.jobs.map((j) => [j.id, j.name]));
+        return vb365.data.sessions.map((x) => {
+          const st = sessionState(x, now);
+          return {
+            id: x.id, jobId: x.jobId, jobName: names.get(x.jobId) ?? '', status: st.status, message: sessionDetails(x, st.status),
+            creationTime: new Date(x.creationTime).toISOString(), endTime: st.endTime === null ? undefined : new Date(st.endTime).toISOString(),
+            transferredBytes: st.statistics.transferredDataBytes,
+          };
+        });
+      },
+      bigLogSession: () => vb365.data.bigLogSessionId,
+      logItemCount: (id) => {
+        const x = vb365.data.sessionById.get(id.toLowerCase());
+        return x ? logItems(x, Date.now(), seed).length : 0;
+      },
+      nextRun: (id, plan) => vb365.runners.planRun(id.toLowerCase(), plan),
+      failSync: (id, error) => vb365.runners.failSync(id.toLowerCase(), error),
     },
     vbrData: vbr.hooks,
     close: stop,

@@ -25,6 +25,40 @@ export interface Vb365Options {
    * enums are left as they are. Default false.
    */
   nulls?: boolean;
+  /**
+   * One finished session (the newest finished one of the first job) gets this many log records, for benchmarks
+   * and paging tests (e.g. 10000); vb365Data.bigLogSession() names it. Default 0: every log is sized by its
+   * session's objects (tens to thousands of records).
+   */
+  benchLogItems?: number;
+  /** The largest page the server returns whatever `limit` asks (the documented maximum is 10,000). Default 10000. */
+  maxPageSize?: number;
+}
+
+/** A job session as the simulator holds it now (vb365Data.sessions()). */
+export interface SimJobSession {
+  id: string;
+  jobId: string;
+  jobName: string;
+  /** Success | Warning | Failed | Running | Stopped, as served now. */
+  status: string;
+  /** The `details` served now ('' unless it ended Failed or Warning). */
+  message: string;
+  creationTime: string;
+  endTime?: string;
+  transferredBytes: number;
+}
+
+/** How the next start of a job goes (vb365Data.nextRun). */
+export interface SimRunPlan {
+  /** How it ends. Default 'Success'. */
+  status?: 'Success' | 'Warning' | 'Failed';
+  /** Its `details` when it ends Failed or Warning. Default: one of the simulator's messages. */
+  message?: string;
+  /** How long it runs. Default Vb365Options.jobDurationMs. */
+  durationMs?: number;
+  /** Log records in all, spread over the run (start and end included). Default: sized by its objects. */
+  logItems?: number;
 }
 
 export interface EmOptions {
@@ -184,12 +218,22 @@ export interface Simulator {
   rotateCertificate(mode?: CertMode): Promise<void>;
   /** Test hooks on the seeded data. */
   vb365Data: {
-    repositories(): { id: string; name: string }[];
-    jobs(): { id: string; name: string }[];
+    repositories(): { id: string; name: string; capacityBytes: number; freeSpaceBytes: number }[];
+    jobs(): { id: string; name: string; isEnabled: boolean; running: boolean }[];
     /** Delete a job session (it then 404s). */
     deleteJobSession(id: string): void;
     /** Make the next sync of this repository never finish. */
     stallSync(repositoryId: string): void;
+    /** Every job session as served now, newest first. */
+    sessions(): SimJobSession[];
+    /** The session given Vb365Options.benchLogItems records (undefined without that option). */
+    bigLogSession(): string | undefined;
+    /** How many log records a job session has now (its LogItems, all pages). */
+    logItemCount(sessionId: string): number;
+    /** The next start of this job runs as planned (ends with that status and message after durationMs). */
+    nextRun(jobId: string, plan: SimRunPlan): void;
+    /** The next sync of this repository fails at 60 % with this error. */
+    failSync(repositoryId: string, error: string): void;
   };
   /** Test hooks on the VBR server (see VbrHooks). */
   vbrData: VbrHooks;
