@@ -7,13 +7,16 @@ import { parseJson } from '../http/body';
 import { VbrAuth } from './auth';
 import { Revision, atLeast, detectRevision, waitFor } from './revision';
 import { httpError } from './errors';
-import { NormCtx, Obj, obj } from './normalize';
+import { NormCtx, Obj, idOf, obj } from './normalize';
+import { canon, resultStatus } from './enums';
 import { VbrTree } from './tree';
 import * as actions from './actions';
 
 /** Rows asked for per request when a list is read in full, and the most pages read. */
 const FULL_PAGE = 200;
 const MAX_PAGES = 50;
+/** Messages of ended sessions kept for their jobs' rows. */
+const MAX_MESSAGES = 2000;
 
 
 interface Cursor { skip: number }
@@ -28,6 +31,8 @@ export class VbrClient implements ServerClient {
   /** The detected revision, once known (logout needs it without waiting). */
   private known?: Revision;
   private disposed = false;
+  /** Failure/warning messages of ended sessions this client has read, by session id (oldest first). */
+  private readonly messages = new Map<string, string>();
 
   constructor(readonly definition: ServerDefinition, private readonly deps: ClientDeps) {
     this.transport = new Transport({
@@ -135,6 +140,29 @@ export class VbrClient implements ServerClient {
   async norm(signal?: AbortSignal): Promise<NormCtx> {
     const rev = await this.revision(signal);
     return { canRetry: atLeast(rev, '1.3-rev0'), zone: rev, now: Date.now() };
+  }
+
+  // ---- what was read about sessions ------------------------------------------------------------
+
+  /**
+   * Note the message of an ended failed or warning session (a SessionModel just read). `/jobs/states`
+   * names a job's last session but not its message: a job row shows the message once the client has
+   * read that session anyway (its job's sessions listed, the session watched, sessionsSince), at no cost.
+   */
+  remember(s: Obj): void {
+    const id = idOf(s.id);
+    const r = obj(s.result);
+    const message = typeof r.message === 'string' ? r.message.trim() : '';
+    const result = resultStatus(r.result);
+    if (!id || !message || canon(s.state) !== 'stopped' || (result !== 'failed' && result !== 'warning')) { return; }
+    this.messages.delete(id);
+    this.messages.set(id, message);
+    if (this.messages.size > MAX_MESSAGES) { this.messages.delete(this.messages.keys().next().value as string); }
+  }
+
+  /** The message of an ended failed or warning session, if this client has read it. */
+  lastMessage(sessionId: string | undefined): string | undefined {
+    return sessionId ? this.messages.get(sessionId) : undefined;
   }
 
   // ---- the tree (tree.ts) ---------------------------------------------------------------------
