@@ -1,6 +1,6 @@
 // The Veeam Backup & Replication REST client (port 9419): revision detection, bearer tokens,
 // `x-api-version` on every request, paged collections, the tree, documents and the job actions.
-import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition } from '../model';
+import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition, SessionLog, SessionQuery } from '../model';
 import { VeeamError } from '../errors';
 import { HttpResponse, Method, Transport } from '../http/transport';
 import { parseJson } from '../http/body';
@@ -11,6 +11,8 @@ import { NormCtx, Obj, idOf, obj } from './normalize';
 import { canon, resultStatus } from './enums';
 import { VbrTree } from './tree';
 import * as actions from './actions';
+import * as logs from './logs';
+import * as reports from './reports';
 
 /** Rows asked for per request when a list is read in full, and the most pages read. */
 const FULL_PAGE = 200;
@@ -33,6 +35,8 @@ export class VbrClient implements ServerClient {
   private disposed = false;
   /** Failure/warning messages of ended sessions this client has read, by session id (oldest first). */
   private readonly messages = new Map<string, string>();
+  /** Set when the server refused the 1.3 `typeFilter` list of job session types (sessionsSince then filters itself). */
+  noTypeFilter = false;
 
   constructor(readonly definition: ServerDefinition, private readonly deps: ClientDeps) {
     this.transport = new Transport({
@@ -107,7 +111,7 @@ export class VbrClient implements ServerClient {
   }
 
   /** One page of a `{data, pagination}` collection. */
-  private async page(path: string, skip: number, limit: number, signal?: AbortSignal): Promise<{ data: Obj[]; next?: number }> {
+  async page(path: string, skip: number, limit: number, signal?: AbortSignal): Promise<{ data: Obj[]; next?: number }> {
     const sep = path.includes('?') ? '&' : '?';
     const b = await this.json(`${path}${sep}skip=${skip}&limit=${limit}`, signal);
     if (!Array.isArray(b.data)) {
@@ -176,6 +180,17 @@ export class VbrClient implements ServerClient {
 
   /** JSON: the payload exactly as received; XML: built from it. */
   document(e: Entity, format: 'json' | 'xml', signal?: AbortSignal): Promise<RawDocument> { return this.tree.document(e, format, signal); }
+
+  // ---- logs and reports (logs.ts, reports.ts) ---------------------------------------------------
+
+  /** The log of a job session or a task session, oldest first; `running` from the session's state. */
+  sessionLog(session: Entity, signal?: AbortSignal): Promise<SessionLog> { return logs.sessionLog(this, session, signal); }
+
+  /** Job sessions created in a window, newest first (one request per 1,000 sessions). */
+  sessionsSince(q: SessionQuery, signal?: AbortSignal): Promise<Entity[]> { return reports.sessionsSince(this, q, signal); }
+
+  /** Every repository with its capacity and free space (repository states). */
+  repositories(signal?: AbortSignal): Promise<Entity[]> { return reports.repositories(this, signal); }
 
   // ---- actions (one POST each, never retried) ------------------------------------------------------
 
