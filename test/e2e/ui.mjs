@@ -920,6 +920,8 @@ try {
     if (listed !== onDay.length) throw new Error(`the day list has ${listed} rows, the simulator ${onDay.length} sessions`);
     await f.locator('#together').click();
     await f.locator('section#results .chart-box[data-server="all"] g.day').first().waitFor({ timeout: 20000 });
+    await f.locator('#day-list button', { hasText: 'Close' }).click();
+    await f.locator('#day-list').waitFor({ state: 'detached', timeout: 10000 });
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
     await unhover();
     await sleep(500);
@@ -938,11 +940,11 @@ try {
     while (Date.now() < end && !/log\.log$/.test(title)) { title = await activeTabTitle().catch(() => ''); await sleep(250); }
     lap(`log tab ${JSON.stringify(title)}`);
     if (!/log\.log$/.test(title)) throw new Error(`no session log tab opened (active tab ${JSON.stringify(title)})`);
-    const text = await editorText();
-    const head = text.split('\n')[0];
-    lap(`log starts ${JSON.stringify(head)}`);
-    if (!head.includes(cells[1])) throw new Error(`the log is not of that row's server (${cells[1]}): ${head}`);
-    if (!/records, \d+ failed/.test(text)) throw new Error('the log tab has no record summary');
+    if (!title.includes(cells[0].replace(/:/g, '_'))) throw new Error(`the log tab ${JSON.stringify(title)} is not of the session started ${cells[0]}`);
+    // The log shows its newest lines; its header (first line) names the session's server.
+    lap(`log tab shows ${JSON.stringify((await editorText()).split('\n').slice(-2))}`);
+    if (!(await editorContains(`— ${cells[1]}`))) throw new Error(`the log does not name that row's server (${cells[1]})`);
+    if (!(await editorContains(' records, '))) throw new Error('the log tab has no record summary');
   });
 
   await step('Backup & Replication: add (trust), jobs → sessions, Start Job with the status bar until it ends, Open as JSON', async () => {
