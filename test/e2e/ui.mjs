@@ -882,13 +882,65 @@ try {
     await keepDocument(await activeTabTitle());
   });
 
+  await step('Backup & Replication: add (trust), jobs → sessions, Start Job with the status bar until it ends, Open as JSON', async () => {
+    await collapse(row(EM, 1)).catch(() => {});
+    await runCommand('Veeam: Add Server…');
+    const t = await addServer({
+      kindLabel: 'Veeam Backup & Replication', url: state.vbrUrl, username: state.username,
+      password: state.password, displayName: VBR, fingerprint: state.fingerprint256, dialogTimeout: 6000,
+    });
+    lap(`server node "${VBR}" shown (${t})`);
+    if (t !== 'trusted via dialog') throw new Error('no certificate trust dialog for the VBR server');
+    const server = row(VBR, 1);
+    await expand(server);
+    const kids = await waitChildren(server, (k) => ['Jobs', 'Repositories', 'Infrastructure', 'License'].every((n) => k.some((c) => c.label === n)), 'VBR server');
+    lap(`VBR children ${JSON.stringify(kids.map((k) => k.label))}`);
+    const jobs = row('Jobs', 2);
+    await expand(jobs);
+    const jk = await waitChildren(jobs, (k) => k.some((c) => c.label === 'SQL servers backup'), 'VBR Jobs');
+    lap(`VBR jobs ${JSON.stringify(jk.map((k) => `${k.label} | ${k.description}`).slice(0, 5))}`);
+    const job = row('SQL servers backup', 3);
+    await expand(job);
+    const sk = await waitChildren(job, (k) => k.some((c) => /·/.test(c.description)), 'VBR sessions');
+    lap(`VBR sessions ${JSON.stringify(sk.slice(0, 3).map((c) => `${c.label} | ${c.description}`))}`);
+    await shot('09-vbr-tree');
+    const { menu, labels } = await contextMenu(job);
+    lap(`VBR job context menu ${JSON.stringify(labels)}`);
+    if (labels.some((l) => /^Stop Job/.test(l))) throw new Error('Stop Job offered on a job that is not running');
+    await chooseMenu(menu, 'Start Job');
+    const dialog = page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor({ timeout: 15000 });
+    const text = norm(await dialog.innerText());
+    if (!text.includes('SQL servers backup') || !text.includes(VBR)) throw new Error(`the confirmation does not name the job and the server: ${text}`);
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^\s*Start\s*$/ }).first().click();
+    const status = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /Veeam: SQL servers backup/ }).first();
+    await status.waitFor({ timeout: 20000 });
+    lap(`status bar: ${JSON.stringify(norm(await status.innerText().catch(() => '')))}`);
+    await shot('10-vbr-running');
+    await status.waitFor({ state: 'hidden', timeout: 60000 });
+    lap('the VBR job ended and left the status bar');
+    const after = await waitChildren(job, (k) => k.length > 0 && /^(Success|Warning|Failed) · /.test(k[0].description), 'VBR sessions after the run', 20000);
+    lap(`newest session ${JSON.stringify(`${after[0].label} | ${after[0].description}`)}`);
+    const sess = row(after[0].label, 4);
+    const m2 = await contextMenu(sess);
+    await chooseMenu(m2.menu, 'Open as JSON');
+    const end = Date.now() + 20000;
+    let title = '';
+    while (Date.now() < end && !title.endsWith('.json')) { title = await activeTabTitle().catch(() => ''); await sleep(200); }
+    if (!title.endsWith('.json')) throw new Error(`active editor tab ${JSON.stringify(title)} does not end with .json`);
+    const body = await keepDocument(title);
+    if (!/"sessionType"/.test(body) || !/"id"/.test(body)) throw new Error('the VBR session document lacks id/sessionType');
+    lap(`VBR session JSON ${JSON.stringify(body.slice(0, 120))}`);
+  });
+
   await step('Veeam Overview: bar counts equal the simulator\'s sessions, Needs attention opens the session', async () => {
+    // After the VBR step (which needs the tree as it left it): three servers, VBR without session history yet.
     await page.keyboard.press('Escape');
     await runCommand('Veeam: Open Overview');
     const f = await overviewFrame();
     // Every server answered: no "Loading" left, one bar group per day.
     await f.locator('section#results g.day').first().waitFor({ timeout: 60000 });
-    await f.locator('header .status', { hasText: /sessions on 2 servers/ }).waitFor({ timeout: 60000 });
+    await f.locator('header .status', { hasText: /sessions on 3 servers/ }).waitFor({ timeout: 60000 });
     const csp = await f.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content').catch(() => null);
     lap(`overview CSP ${JSON.stringify(csp)}`);
     if (!csp || !/script-src 'nonce-/.test(csp) || /unsafe-inline|unsafe-eval/.test(csp)) throw new Error(`weak or missing CSP: ${csp}`);
@@ -945,57 +997,6 @@ try {
     lap(`log tab shows ${JSON.stringify((await editorText()).split('\n').slice(-2))}`);
     if (!(await editorContains(`— ${cells[1]}`))) throw new Error(`the log does not name that row's server (${cells[1]})`);
     if (!(await editorContains(' records, '))) throw new Error('the log tab has no record summary');
-  });
-
-  await step('Backup & Replication: add (trust), jobs → sessions, Start Job with the status bar until it ends, Open as JSON', async () => {
-    await collapse(row(EM, 1)).catch(() => {});
-    await runCommand('Veeam: Add Server…');
-    const t = await addServer({
-      kindLabel: 'Veeam Backup & Replication', url: state.vbrUrl, username: state.username,
-      password: state.password, displayName: VBR, fingerprint: state.fingerprint256, dialogTimeout: 6000,
-    });
-    lap(`server node "${VBR}" shown (${t})`);
-    if (t !== 'trusted via dialog') throw new Error('no certificate trust dialog for the VBR server');
-    const server = row(VBR, 1);
-    await expand(server);
-    const kids = await waitChildren(server, (k) => ['Jobs', 'Repositories', 'Infrastructure', 'License'].every((n) => k.some((c) => c.label === n)), 'VBR server');
-    lap(`VBR children ${JSON.stringify(kids.map((k) => k.label))}`);
-    const jobs = row('Jobs', 2);
-    await expand(jobs);
-    const jk = await waitChildren(jobs, (k) => k.some((c) => c.label === 'SQL servers backup'), 'VBR Jobs');
-    lap(`VBR jobs ${JSON.stringify(jk.map((k) => `${k.label} | ${k.description}`).slice(0, 5))}`);
-    const job = row('SQL servers backup', 3);
-    await expand(job);
-    const sk = await waitChildren(job, (k) => k.some((c) => /·/.test(c.description)), 'VBR sessions');
-    lap(`VBR sessions ${JSON.stringify(sk.slice(0, 3).map((c) => `${c.label} | ${c.description}`))}`);
-    await shot('09-vbr-tree');
-    const { menu, labels } = await contextMenu(job);
-    lap(`VBR job context menu ${JSON.stringify(labels)}`);
-    if (labels.some((l) => /^Stop Job/.test(l))) throw new Error('Stop Job offered on a job that is not running');
-    await chooseMenu(menu, 'Start Job');
-    const dialog = page.locator('.monaco-dialog-box').first();
-    await dialog.waitFor({ timeout: 15000 });
-    const text = norm(await dialog.innerText());
-    if (!text.includes('SQL servers backup') || !text.includes(VBR)) throw new Error(`the confirmation does not name the job and the server: ${text}`);
-    await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^\s*Start\s*$/ }).first().click();
-    const status = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /Veeam: SQL servers backup/ }).first();
-    await status.waitFor({ timeout: 20000 });
-    lap(`status bar: ${JSON.stringify(norm(await status.innerText().catch(() => '')))}`);
-    await shot('10-vbr-running');
-    await status.waitFor({ state: 'hidden', timeout: 60000 });
-    lap('the VBR job ended and left the status bar');
-    const after = await waitChildren(job, (k) => k.length > 0 && /^(Success|Warning|Failed) · /.test(k[0].description), 'VBR sessions after the run', 20000);
-    lap(`newest session ${JSON.stringify(`${after[0].label} | ${after[0].description}`)}`);
-    const sess = row(after[0].label, 4);
-    const m2 = await contextMenu(sess);
-    await chooseMenu(m2.menu, 'Open as JSON');
-    const end = Date.now() + 20000;
-    let title = '';
-    while (Date.now() < end && !title.endsWith('.json')) { title = await activeTabTitle().catch(() => ''); await sleep(200); }
-    if (!title.endsWith('.json')) throw new Error(`active editor tab ${JSON.stringify(title)} does not end with .json`);
-    const body = await keepDocument(title);
-    if (!/"sessionType"/.test(body) || !/"id"/.test(body)) throw new Error('the VBR session document lacks id/sessionType');
-    lap(`VBR session JSON ${JSON.stringify(body.slice(0, 120))}`);
   });
 
   await step('remove every server (context menu "Remove Server…", confirmed)', async () => {
