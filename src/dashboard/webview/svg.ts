@@ -17,7 +17,7 @@ export interface Stack { key: string; label: string; cls: string }
 
 export interface Frame { width: number; height: number; left: number; right: number; top: number; bottom: number }
 
-const FRAME: Frame = { width: 640, height: 180, left: 44, right: 8, top: 10, bottom: 26 };
+const FRAME: Frame = { width: 640, height: 180, left: 52, right: 8, top: 10, bottom: 26 };
 
 function niceMax(v: number): number {
   if (v <= 0) { return 1; }
@@ -112,7 +112,8 @@ export interface SeriesOptions {
 
 /** A line with a dot per known value (gaps where a day has none). */
 export function lineChart(o: SeriesOptions): SVGSVGElement {
-  const f = { ...FRAME, height: 140 };
+  // Drawn half width (two sit side by side): a narrower view box keeps the labels readable.
+  const f = { ...FRAME, width: 400, height: 150 };
   const known = o.values.filter((v): v is number => v !== undefined);
   const max = niceMax(Math.max(0, ...known));
   const svg = svgRoot(o.title, known.length ? `${known.length} of ${o.labels.length} days with a value; highest ${o.format(Math.max(...known))}.` : 'No values.', f, `line ${o.cls}`);
@@ -139,7 +140,7 @@ export function lineChart(o: SeriesOptions): SVGSVGElement {
 
 /** Simple bars, one per label. */
 export function barChart(o: SeriesOptions): SVGSVGElement {
-  const f = { ...FRAME, height: 140 };
+  const f = { ...FRAME, width: 400, height: 150 };
   const max = niceMax(Math.max(0, ...o.values.map((v) => v ?? 0)));
   const svg = svgRoot(o.title, `Highest ${o.format(max)}.`, f, `bars ${o.cls}`);
   yAxis(svg, f, max, o.format);
