@@ -50,6 +50,7 @@ export function installVscodeStub(settings: Record<string, unknown>): { commands
       registerTextDocumentContentProvider: () => disposable,
     },
     env: { clipboard: { writeText: async () => undefined } },
+    lm: { registerTool: () => disposable, tools: [] },
   };
   const load = (Module as unknown as { _load: (r: string, ...rest: unknown[]) => unknown })._load;
   (Module as unknown as { _load: unknown })._load = function (request: string, ...rest: unknown[]) {
