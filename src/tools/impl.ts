@@ -315,16 +315,18 @@ class Tools {
       return { invocationMessage: `Veeam: ${(e as Error).message}` };   // nothing will be sent: invoke answers with the same error
     }
     if (!q) { return { invocationMessage: `Veeam: no ${a.noun} named` }; }
+    if (!kindOf(server.def.kind)?.targets[a.action]) {
+      return { invocationMessage: `Veeam: ${server.def.name} cannot ${a.verb} ${a.nouns}` };   // invoke answers why; nothing is sent
+    }
     const node = this.cachedTarget(server, a, q);
     const place = node ? where(node) : `on ${server.def.name}`;
     const label = node?.entity.name ?? q;
     this.confirmed.set(this.inputKey(name, input), { nodeId: node?.id, at: Date.now() });
     for (const [k, c] of this.confirmed) { if (Date.now() - c.at > CONFIRM_TTL_MS) { this.confirmed.delete(k); } }
     const md = new vscode.MarkdownString();
-    md.appendText(`${a.verbTitle} the ${a.noun} "${label}" ${place} (${hostOf(server.def.url)})?`);
-    md.appendMarkdown('\n\n');
-    md.appendText(`${a.effect} Veeam Explorer sends one request (never repeated)${a.followed ? ' and follows the work in the Veeam view and the status bar' : ''}.`);
-    if (!node) { md.appendMarkdown('\n\n'); md.appendText(`The ${a.noun} is looked up by this name or id when you continue; if it is not unique there, nothing is sent.`); }
+    md.appendMarkdown(`${a.verbTitle} the ${a.noun} **${esc(label)}** ${esc(place)} (${esc(hostOf(server.def.url))})?\n\n`);
+    md.appendMarkdown(esc(`${a.effect} Veeam Explorer sends one request (never repeated)${a.followed ? ' and follows the work in the Veeam view and the status bar' : ''}.`));
+    if (!node) { md.appendMarkdown(`\n\n${esc(`The ${a.noun} is looked up by this name or id when you continue; if it is not unique there, nothing is sent.`)}`); }
     return {
       invocationMessage: `${a.progress} ${label} ${place}`,
       confirmationMessages: { title: `${a.verbTitle} Veeam ${a.noun} "${label}" on ${server.def.name}?`, message: md },
@@ -352,6 +354,9 @@ class Tools {
     const server = this.oneServer(input.server);
     const q = typeof input[a.field] === 'string' ? (input[a.field] as string).trim() : '';
     if (!q) { throw new InputError(`"${a.field}" is required: the ${a.noun}'s name or id.`); }
+    if (!kindOf(server.def.kind)?.targets[a.action]) {
+      throw new InputError(`${server.def.name} (${this.kindLabel(server)}) cannot ${a.verb} ${a.nouns}; nothing was sent.`);
+    }
     if (!confirmed || Date.now() - confirmed.at > CONFIRM_TTL_MS) {
       throw new InputError(`This action was not confirmed by the user; nothing was sent. Invoke ${name} again so VS Code asks for confirmation.`);
     }
@@ -377,7 +382,10 @@ class Tools {
       if (n instanceof EntityNode && n.entity.actions.includes('stopJob')) { return n; }
     }
     let items: EntityNode[];
-    try { items = await targetsOf(this.ctx, root, a.action, a.verb); } catch (e) { return `${errorText(name, toVeeamError(e))} Nothing was sent.`; }
+    try { items = await targetsOf(this.ctx, root, a.action, a.verb); } catch (e) {
+      const err = toVeeamError(e);
+      return `${err.kind === 'config' ? err.message : errorText(name, err)} Nothing was sent.`;
+    }
     const m = matchEntity(items, q);
     if (m.ambiguous) {
       return `Several ${a.nouns} on ${name} are named "${q}"; nothing was sent. Use the id of the one meant:\n${table([a.noun, 'where', 'id'], m.ambiguous.map((n) => [n.entity.name, scopeOf(n) ?? name, n.entity.id ?? '']))}`;
@@ -413,6 +421,11 @@ class Tools {
     if (s) { this.remember(node.server, s); }
     return `Stop of "${node.entity.name}" ${where(node)} requested${s?.id ? ` (session id ${s.id})` : ''}. The Veeam view follows the session until it ends; check with veeam_runningWork or veeam_findSessions.`;
   }
+}
+
+/** Text for a MarkdownString, with Markdown's special characters escaped (names come from the servers). */
+function esc(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&').replace(/\s*\n\s*/g, ' ');
 }
 
 /** A POST that failed: what the model may say, and whether it may have reached the server. */

@@ -1,0 +1,226 @@
+// The chat tools (contributes.languageModelTools) in the real extension host, called the way chat
+// calls them but without a chat model: vscode.lm.tools lists them, vscode.lm.invokeTool runs them
+// against the simulator (VB365 and Enterprise Manager at once) through the same clients as the tree.
+//
+// chat.disableAIFeatures: the test profile (scripts/vscode/start-code-server.sh) sets it to true, and it
+// stays true here. Tried both ways in this code-server (1.139): with true and with false, lm.tools lists
+// all eight veeam_ tools and invokeTool runs them, so the setting does not hide extension tools (it hides
+// the chat UI and the built-in AI/Copilot features; false only adds a built-in tool and starts more chat
+// services, which try outside names the hardening is there to avoid). What does hide them is
+// chat.extensionTools.enabled=false: lm.tools then has no veeam_ tool (invokeTool still reaches them).
+//
+// Confirmations: outside a chat request VS Code shows an action tool's confirmationMessages in a modal
+// dialog. Under code-server's smoke-test driver (which these tests need) the dialog service answers every
+// dialog itself with "yes" ("Dialog requested during smoke test"), so invokeTool goes through the
+// confirmation to invoke; what the dialog says is checked by calling the registered tool's
+// prepareInvocation, and the guard against an unconfirmed invoke by calling invoke directly.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { startSimulator, SimulatorExt } from '../../simulator';
+import { api, Api, byLabel, children, setServers, waitFor } from './util';
+
+interface Tool {
+  invoke(o: { input: object; toolInvocationToken: undefined }, t: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult>;
+  prepareInvocation?(o: { input: object }, t: vscode.CancellationToken): Promise<vscode.PreparedToolInvocation | undefined>;
+}
+type ApiTools = Api & { tools: { loaded(): boolean; tool(name: string): Tool } };
+
+const VB = 'Chat VB365', EM = 'Chat EM';
+
+function textOf(r: vscode.LanguageModelToolResult): string {
+  return r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+}
+
+/** The rows of the first pipe table after the header line starting with `first`. */
+function rows(text: string, first: string): Record<string, string>[] {
+  const lines = text.split('\n');
+  const h = lines.findIndex((l) => l.startsWith(`${first} | `));
+  if (h < 0) { return []; }
+  const cols = lines[h].split(' | ');
+  const out: Record<string, string>[] = [];
+  for (const l of lines.slice(h + 1)) {
+    const cells = l.split(' | ');
+    if (cells.length !== cols.length) { break; }
+    out.push(Object.fromEntries(cols.map((c, i) => [c, cells[i]])));
+  }
+  return out;
+}
+
+suite('Chat tools (language-model tools)', function () {
+  this.timeout(90000);
+  let sim: SimulatorExt;
+  let x: ApiTools;
+  const outputs: string[] = [];
+  let asked = 0;
+  const token = () => new vscode.CancellationTokenSource().token;
+  const invoke = async (name: string, input: object): Promise<string> => {
+    const t = textOf(await vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }, token()));
+    outputs.push(t);
+    return t;
+  };
+  const prepare = async (name: string, input: object) => (await x.tools.tool(name).prepareInvocation?.({ input }, token())) ?? {};
+  /** A confirmation's message as the user reads it (Markdown escapes and bold marks removed). */
+  const said = (p: vscode.PreparedToolInvocation) => (p.confirmationMessages?.message as vscode.MarkdownString).value.replace(/\*\*/g, '').replace(/\\(.)/g, '$1');
+  const posts = () => Object.entries(sim.stats.posts).filter(([p]) => !/\/Token$|\/sessionMngr\//.test(p));
+  const logons = () => Object.entries(sim.stats.posts).filter(([p]) => /\/Token$|\/sessionMngr\//.test(p)).reduce((n, [, c]) => n + c, 0);
+
+  suiteSetup(async () => {
+    sim = await startSimulator({
+      vb365: { syncDurationMs: 2500, jobDurationMs: 3000, sessionsPerJob: 20 },
+      em: { sessionsPerJob: 20, jobDurationMs: 3000 },
+    });
+    x = (await api()) as ApiTools;
+    x.prompts.password = async () => { asked++; return undefined; };   // a tool never asks for a password
+    x.prompts.confirm = async () => { throw new Error('a tool asked for a second confirmation'); };
+    await vscode.workspace.getConfiguration('veeam').update('pollIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
+    const fp = sim.certificate.fingerprint256;
+    await setServers([
+      { name: VB, kind: 'vb365', url: sim.vb365.url, username: sim.credentials.username, trustedCertificate: fp },
+      { name: EM, kind: 'em', url: sim.em.url, username: sim.credentials.username, trustedCertificate: fp },
+    ]);
+    await waitFor(() => x.store.list().length, (n) => n === 2, 5000);
+    for (const s of x.store.list()) { await x.secrets.set(s.key, sim.credentials.password); await x.connections.forget(s.key); }
+    x.tree.refresh();
+    sim.resetStats();
+  });
+
+  suiteTeardown(async () => {
+    for (const o of outputs) { assert.ok(!o.includes(sim.credentials.password), 'no password in any tool result'); }
+    await setServers([]);
+    await sim?.close();
+  });
+
+  test('vscode.lm.tools lists every contributed tool with its schema; nothing is loaded or sent before a call', async () => {
+    const pkg = vscode.extensions.getExtension('veeam-explorer.veeam-explorer')!.packageJSON as {
+      contributes: { languageModelTools: { name: string; modelDescription: string; inputSchema: object; tags: string[]; toolReferenceName: string; canBeReferencedInPrompt: boolean }[] };
+    };
+    const contributed = pkg.contributes.languageModelTools;
+    const listed = vscode.lm.tools.filter((t) => t.name.startsWith('veeam_'));
+    assert.deepStrictEqual(listed.map((t) => t.name).sort(), contributed.map((t) => t.name).sort());
+    assert.strictEqual(listed.length, 8);
+    for (const c of contributed) {
+      const t = listed.find((l) => l.name === c.name)!;
+      assert.deepStrictEqual(t.inputSchema, c.inputSchema, c.name);
+      assert.strictEqual(t.description, c.modelDescription);
+      assert.ok(t.tags.includes('veeam'), c.name);
+      assert.ok(c.canBeReferencedInPrompt && /^veeam[A-Z]\w+$/.test(c.toolReferenceName), c.name);
+    }
+    assert.ok(contributed.some((c) => c.toolReferenceName === 'veeamSessions'));
+    assert.strictEqual(x.tools.loaded(), false, 'the implementation is required on the first invocation only');
+    assert.strictEqual(sim.stats.requests, 0, 'no request before a tool is called');
+  });
+
+  test('veeam_listServers: both servers reachable, one logon each, shared with the tree', async () => {
+    const text = await invoke('veeam_listServers', {});
+    assert.strictEqual(x.tools.loaded(), true);
+    const r = rows(text, 'server');
+    assert.deepStrictEqual(r.map((s) => [s.server, s.kind, s.state]), [[VB, 'VB365', 'reachable, logged on'], [EM, 'Enterprise Manager', 'reachable, logged on']]);
+    assert.strictEqual(r[0].host, new URL(sim.vb365.url).host);
+    assert.match(text, /^2 Veeam servers \(now \d{4}-\d{2}-\d{2}T[\d:]+Z, local UTC[+-]\d\d:\d\d\):/);
+    assert.strictEqual(logons(), 2, 'one logon per server');
+    await invoke('veeam_listServers', { server: EM });
+    // The tree uses the same clients: expanding both servers logs on to neither again.
+    for (const s of await children(x)) { await children(x, s); }
+    assert.strictEqual(logons(), 2, 'the tree reuses the tools\' logons');
+    assert.strictEqual(asked, 0);
+  });
+
+  test('action confirmations name the job or repository and the server (prepareInvocation, no request)', async () => {
+    // EM jobs the tree has listed are named with their backup server.
+    const bs = await children(x, byLabel(await children(x, byLabel(await children(x), EM)), 'Backup Servers'));
+    const jobs = await children(x, (await children(x, bs[0]))[0]);
+    sim.resetStats();
+    const start = await prepare('veeam_startJob', { server: VB, job: 'Exchange daily' });
+    assert.match(String(start.confirmationMessages?.title), /^Start Veeam job "Exchange daily" on Chat VB365\?$/);
+    assert.match(said(start), /^Start the job Exchange daily on Chat VB365 \(127\.0\.0\.1:\d+\)\?\n\nThe job runs now with its configured settings\. Veeam Explorer sends one request \(never repeated\)/);
+    const sync = await prepare('veeam_syncRepository', { server: VB, repository: 'Local Repo' });
+    assert.match(String(sync.confirmationMessages?.title), /^Synchronize Veeam repository "Local Repo" on Chat VB365\?$/);
+    const em = await prepare('veeam_startJob', { server: EM, job: jobs[0].label });
+    assert.ok(said(em).startsWith(`Start the job ${jobs[0].label} on backup server ${bs[0].label} (Chat EM) (`), said(em));
+    const stop = await prepare('veeam_stopJob', { server: EM, job: jobs[0].label });
+    assert.match(String(stop.confirmationMessages?.title), /^Stop Veeam job /);
+    assert.match(said(stop), /The running session ends now/);
+    // An unknown server, or a kind without that action: nothing to confirm, nothing will be sent.
+    assert.strictEqual((await prepare('veeam_startJob', { server: 'Nowhere', job: 'x' })).confirmationMessages, undefined);
+    assert.strictEqual((await prepare('veeam_syncRepository', { server: EM, repository: 'x' })).confirmationMessages, undefined);
+    assert.strictEqual(sim.stats.requests, 0, 'confirmations send nothing');
+  });
+
+  test('veeam_startJob: confirmed, exactly one POST, followed in the tree and the status bar like a start from the tree', async () => {
+    sim.resetStats();
+    const job = sim.vb365Data.jobs().find((j) => j.name === 'Exchange daily')!;
+    const text = await invoke('veeam_startJob', { server: VB, job: 'exchange DAILY' });
+    assert.match(text, /^Started the job "Exchange daily" on Chat VB365: job session id [0-9a-f-]{36}, running/);
+    assert.deepStrictEqual(posts(), [[`/v8/Jobs/${job.id}/start`, 1]]);
+    await waitFor(() => x.statusBar.item.text, (t) => /Veeam: Exchange daily/.test(t), 10000);
+    const running = await invoke('veeam_runningWork', {});
+    const row = rows(running, 'server').find((r) => r.work === 'Exchange daily');
+    assert.ok(row, running);
+    assert.strictEqual(row.server, VB);
+    assert.ok(text.includes(row.id), 'the session id is the one the start returned');
+    // A second start while it runs sends nothing.
+    const again = await invoke('veeam_startJob', { server: VB, job: job.id });
+    assert.match(again, /is already running .*nothing was sent\.$/);
+    assert.deepStrictEqual(posts(), [[`/v8/Jobs/${job.id}/start`, 1]]);
+    await waitFor(() => x.statusBar.item.text, (t) => !/Exchange daily/.test(t), 20000);
+  });
+
+  test('veeam_syncRepository: one POST, the sync is watched to its end', async () => {
+    sim.resetStats();
+    const repo = sim.vb365Data.repositories().find((r) => r.name === 'Archive Repo')!;
+    const text = await invoke('veeam_syncRepository', { server: VB, repository: 'Archive Repo' });
+    assert.match(text, /^Started the sync of "Archive Repo" on Chat VB365: sync session id /);
+    assert.deepStrictEqual(posts(), [[`/v8/BackupRepositories/${repo.id}/Sync`, 1]]);
+    await waitFor(() => x.statusBar.item.text, (t) => /Veeam: Archive Repo/.test(t), 10000);
+    await waitFor(() => x.statusBar.item.text, (t) => !/Archive Repo/.test(t), 20000);
+  });
+
+  test('an action that was never confirmed sends nothing', async () => {
+    sim.resetStats();
+    const r = textOf(await x.tools.tool('veeam_startJob').invoke({ input: { server: VB, job: 'Teams backup' }, toolInvocationToken: undefined }, token()));
+    assert.match(r, /not confirmed by the user; nothing was sent/);
+    assert.deepStrictEqual(posts(), []);
+  });
+
+  test('action errors are answers: unknown job lists the jobs, ambiguous names, a job that cannot act now', async () => {
+    sim.resetStats();
+    const unknown = await invoke('veeam_startJob', { server: VB, job: 'Nightly SQL' });
+    assert.match(unknown, /^No job named "Nightly SQL" \(or with that id\) on Chat VB365; nothing was sent\. Jobs there: "Exchange daily", /);
+    const idle = await invoke('veeam_stopJob', { server: VB, job: 'Exchange daily' });
+    assert.match(idle, /^"Exchange daily" on Chat VB365 cannot stop now \(.*\); nothing was sent\.$/);
+    const noServer = await invoke('veeam_syncRepository', { server: 'Nowhere', repository: 'x' });
+    assert.match(noServer, /^Error: No Veeam server is named "Nowhere"\. Configured servers: "Chat VB365", "Chat EM"\./);
+    const emSync = await invoke('veeam_syncRepository', { server: EM, repository: 'x' });
+    assert.strictEqual(emSync, 'Error: Chat EM (Enterprise Manager) cannot synchronize repositories; nothing was sent.');
+    assert.deepStrictEqual(posts(), []);
+  });
+
+  test('errors the model can relay: wrong password (no prompt, no secret), unreachable server, bad input', async () => {
+    const vb = x.store.list().find((s) => s.def.name === VB)!;
+    await x.secrets.set(vb.key, 'wrong-password-123');
+    await x.connections.forget(vb.key);
+    try {
+      const text = await invoke('veeam_listServers', {});
+      const r = rows(text, 'server');
+      assert.match(r[0].state, /^ERROR Chat VB365: logon failed .*Ask the user to run "Veeam: Enter Password…" for Chat VB365/);
+      assert.strictEqual(r[1].state, 'reachable, logged on', 'the other server still answers');
+      assert.ok(!text.includes('wrong-password-123'));
+      const start = await invoke('veeam_startJob', { server: VB, job: 'Teams backup' });
+      assert.match(start, /Enter Password….*Nothing was sent\.$/);
+      assert.strictEqual(asked, 0, 'no password prompt from a tool');
+    } finally {
+      await x.secrets.set(vb.key, sim.credentials.password);
+      await x.connections.forget(vb.key);
+    }
+    await sim.stop();
+    try {
+      await x.connections.forget(vb.key);
+      const text = await invoke('veeam_listServers', { server: VB });
+      assert.match(rows(text, 'server')[0].state, /^ERROR Chat VB365: unreachable \(.*refused the connection/);
+    } finally { await sim.start(); }
+    const bad = await invoke('veeam_findSessions', { since: 'last tuesday' });
+    assert.match(bad, /^Error: "since" must be ISO 8601/);
+    const badResult = await invoke('veeam_findSessions', { result: 'exploded' });
+    assert.match(badResult, /^Error: /);
+  });
+});
