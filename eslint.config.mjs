@@ -4,14 +4,22 @@ import tseslint from 'typescript-eslint';
 // src/api is pure TypeScript (no vscode, tested in plain Node); services hold state and talk to
 // servers; tree and ui are views on the services and do not import each other; tools (chat) reuse
 // the commands' code paths.
-const layer = (files, forbidden, extraPaths = []) => ({
-  files,
-  rules: {
-    'no-restricted-imports': ['error', {
-      paths: extraPaths,
-      patterns: forbidden.map((f) => ({ group: [`**/${f}`, `**/${f}/**`], message: `${files[0].split('/')[1]} may not import ${f} (imports run api ← services ← tree|ui ← commands ← tools ← extension)` })),
-    }],
-  },
+// A file d folders below src/<layer>/ reaches src/ through d + 1 '../': forbid exactly those paths
+// (so a file of a kind named tree.ts inside src/api/vbr is not mistaken for src/tree).
+const layer = (name, forbidden, extraPaths = []) => [0, 1, 2].map((d) => {
+  const up = '../'.repeat(d + 1);
+  return {
+    files: [`src/${name}/${'*/'.repeat(d)}*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: extraPaths,
+        patterns: forbidden.map((f) => ({
+          group: [`${up}${f}`, `${up}${f}/*`, `${up}${f}/**`],
+          message: `src/${name} may not import src/${f} (imports run api ← services ← tree|ui ← commands ← tools ← extension)`,
+        })),
+      }],
+    },
+  };
 });
 
 export default tseslint.config(
@@ -23,11 +31,10 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
-  layer(['src/api/**/*.ts'], ['services', 'tree', 'ui', 'commands', 'tools', 'extension'],
-    [{ name: 'vscode', message: 'src/api never imports vscode' }]),
-  layer(['src/services/**/*.ts'], ['tree', 'ui', 'commands', 'tools', 'extension']),
-  layer(['src/tree/**/*.ts'], ['ui', 'commands', 'tools', 'extension']),
-  layer(['src/ui/**/*.ts'], ['tree', 'commands', 'tools', 'extension']),
-  layer(['src/commands/**/*.ts'], ['tools', 'extension']),
-  layer(['src/tools/**/*.ts'], ['extension']),
+  ...layer('api', ['services', 'tree', 'ui', 'commands', 'tools', 'extension'], [{ name: 'vscode', message: 'src/api never imports vscode' }]),
+  ...layer('services', ['tree', 'ui', 'commands', 'tools', 'extension']),
+  ...layer('tree', ['ui', 'commands', 'tools', 'extension']),
+  ...layer('ui', ['tree', 'commands', 'tools', 'extension']),
+  ...layer('commands', ['tools', 'extension']),
+  ...layer('tools', ['extension']),
 );

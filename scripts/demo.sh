@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run demo` (after `npm ci`): build, start the Veeam simulator (VB365 on 4443,
-# Enterprise Manager on 9398, or free ports), then open the extension with both
-# simulator servers configured:
+# Enterprise Manager on 9398, Backup & Replication on 9419, or free ports), then open the
+# extension with the three simulator servers configured:
 #   - a desktop VS Code (`code` on PATH): --extensionDevelopmentPath with a temp profile;
 #   - otherwise VS Code in the browser: the packaged .vsix in a hardened code-server
 #     (.vscode-harness/demo) on http://127.0.0.1:8080 (or a free port).
@@ -36,7 +36,7 @@ npm run -s package >/dev/null
 
 echo "== starting the simulator"
 # Own session (setsid): Ctrl-C reaches only this script, whose trap stops everything in order.
-setsid node out/test/simulator/cli.js --vb365-port 4443 --em-port 9398 --state-file "$TMP/sim.json" > "$TMP/sim.log" 2>&1 &
+setsid node out/test/simulator/cli.js --vb365-port 4443 --em-port 9398 --vbr-port 9419 --state-file "$TMP/sim.json" > "$TMP/sim.log" 2>&1 &
 SIM_PID=$!
 for _ in $(seq 1 150); do
   [[ -s $TMP/sim.json ]] && break
@@ -53,6 +53,7 @@ SERVERS=$(node -e '
   console.log(JSON.stringify({ "veeam.servers": [
     { name: "VB365 (simulator)", kind: "vb365", url: s.vb365Url, ...common },
     { name: "Enterprise Manager (simulator)", kind: "em", url: s.emUrl, ...common },
+    { name: "Backup & Replication (simulator)", kind: "vbr", url: s.vbrUrl, ...common },
   ] }));' "$TMP/sim.json")
 USERNAME=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).username' "$TMP/sim.json")
 PASSWORD=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).password' "$TMP/sim.json")
@@ -87,7 +88,7 @@ cat <<EOF
   Veeam Explorer demo is running.
   Open:      http://127.0.0.1:$PORT/?folder=$DEMO/ws
              (from another machine: ssh -L $PORT:127.0.0.1:$PORT <this host>)
-  Then click the Veeam icon in the activity bar. Two simulator servers are configured.
+  Then click the Veeam icon in the activity bar. Three simulator servers are configured.
   User name: $USERNAME
   Password:  $PASSWORD   (type it when the tree asks)
   Press Ctrl-C to stop the simulator and code-server.

@@ -5,6 +5,7 @@
 import type { KindInfo, ServerKind } from './model';
 import { vb365Info } from './vb365/info';
 import { emInfo } from './em/info';
+import { vbrInfo } from './vbr/info';
 
 interface Entry { info: KindInfo; load: () => ServerKind }
 
@@ -12,6 +13,7 @@ interface Entry { info: KindInfo; load: () => ServerKind }
 const ENTRIES: Entry[] = [
   { info: vb365Info, load: () => (require('./vb365') as typeof import('./vb365')).vb365Kind },
   { info: emInfo, load: () => (require('./em') as typeof import('./em')).emKind },
+  { info: vbrInfo, load: () => (require('./vbr') as typeof import('./vbr')).vbrKind },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 

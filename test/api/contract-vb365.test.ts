@@ -71,12 +71,44 @@ for (const v of ['v6', 'v7', 'v8'] as const) {
     await add('stop sync', 'RepositorySynchronizeSessions/{sessionId}/StopSynchronize', 'post',
       s.post(`RepositorySynchronizeSessions/${syncId}/StopSynchronize`), v === 'v8' ? 204 : 200);
     await add('job start', 'Jobs/{jobId}/start', 'post', s.post(`Jobs/${jobs[1 + ['v6', 'v7', 'v8'].indexOf(v)].id}/start`), v === 'v8' ? 200 : 204);
+    // Issue #9: stop, enable and disable, their refusals (RESTExceptionInfo on `default`), logs of every outcome
+    // (v8 types Running, Warning, Error, Success, Stop), and a sync session that failed with an error.
+    const idle = jobs[0].id;
+    sim.vb365Data.nextRun(idle, { status: 'Warning', durationMs: 60_000 });
+    await add('job start (to stop)', 'Jobs/{jobId}/start', 'post', s.post(`Jobs/${idle}/start`), v === 'v8' ? 200 : 204);
+    await add('job stop', 'Jobs/{jobId}/stop', 'post', s.post(`Jobs/${idle}/stop`), 204);
+    await add('job stop refused (not running)', 'Jobs/{jobId}/stop', 'post', s.post(`Jobs/${idle}/stop`), 400);
+    await add('job disable', 'Jobs/{jobId}/disable', 'post', s.post(`Jobs/${idle}/disable`), 204);
+    await add('job disable refused (disabled)', 'Jobs/{jobId}/disable', 'post', s.post(`Jobs/${idle}/disable`), 400);
+    await add('disabled job', 'Jobs/{jobId}', 'get', s.get(`Jobs/${idle}`), 200);
+    await add('job start refused (disabled)', 'Jobs/{jobId}/start', 'post', s.post(`Jobs/${idle}/start`), 400);
+    await add('job enable', 'Jobs/{jobId}/enable', 'post', s.post(`Jobs/${idle}/enable`), 204);
+    await add('job enable refused (enabled)', 'Jobs/{jobId}/enable', 'post', s.post(`Jobs/${idle}/enable`), 400);
+    const all = (await s.get('JobSessions?limit=1000')).json<{ results: { id: string; status: string; details: string }[] }>().results;
+    for (const st of ['Running', 'Success', 'Failed', 'Warning', 'Stopped']) {
+      const one = all.find((x) => x.status === st)!;
+      if (st === 'Failed' || st === 'Warning') assert.ok(one.details, `a ${st} session says why`);
+      await add(`log items (${st})`, 'JobSessions/{sessionId}/LogItems', 'get', s.get(`JobSessions/${one.id}/LogItems?limit=10000`), 200);
+    }
+    if (v === 'v8') {
+      const failedId = all.find((x) => x.status === 'Failed')!.id;
+      const errors = await add('log items ?type=Error', 'JobSessions/{sessionId}/LogItems', 'get',
+        s.get(`JobSessions/${failedId}/LogItems?type=Error&orderAsc=false`), 200);
+      assert.ok(errors.json<{ results: { type: string }[] }>().results.every((l) => l.type === 'Error'));
+    }
+    const repo2 = sim.vb365Data.repositories()[1].id;
+    sim.vb365Data.failSync(repo2, 'Object storage is unreachable: The remote name could not be resolved.');
+    const failing = await add('sync (to fail)', 'BackupRepositories/{repositoryId}/Sync', 'post', s.post(`BackupRepositories/${repo2}/Sync`), 200);
+    await new Promise((r) => setTimeout(r, 250));
+    const failedSync = await add('failed sync session', 'RepositorySynchronizeSessions/{sessionId}', 'get',
+      s.get(`RepositorySynchronizeSessions/${failing.json<{ id: string }>().id}`), 200);
+    assert.equal(failedSync.json<{ state: string }>().state, 'Failed');
     await add('not found', 'Jobs/{jobId}', 'get', s.get('Jobs/00000000-0000-4000-8000-000000000000'), 404);
     await add('unauthorized', 'Jobs', 'get', request(`${sim.vb365.url}${P}Jobs`, { ca: sim.certificate.pem }), 401);
     if (v !== 'v6') await add('logout', 'token/logout', 'post', s.post('token/logout'), v === 'v8' ? 204 : 200);
     const errors = cases.flatMap((c) => check(spec, c));
     assert.deepEqual(errors, []);
-    assert.ok(cases.length >= 20);
+    assert.ok(cases.length >= 35);
   });
 }
 

@@ -66,7 +66,7 @@ async function startSimulator() {
   const cli = path.join(ROOT, 'out/test/simulator/cli.js');
   if (!fs.existsSync(cli)) throw new Error(`${cli} missing (npm run compile; is the simulator CLI written yet?)`);
   const log = fs.openSync(path.join(OUT, 'e2e-simulator.log'), 'w');
-  sim = spawn(process.execPath, [cli, '--vb365-port', '0', '--em-port', '0', '--state-file', stateFile, '--secrets-file', secretsFile],
+  sim = spawn(process.execPath, [cli, '--vb365-port', '0', '--em-port', '0', '--vbr-port', '0', '--state-file', stateFile, '--secrets-file', secretsFile],
     { cwd: ROOT, stdio: ['ignore', log, log] });
   sim.on('exit', (c, s) => { simExited = `${c ?? s}`; });
   for (let i = 0; i < 300; i++) {
@@ -368,7 +368,7 @@ async function addServer({ kindLabel, url, username, password, displayName, fing
     lap(`trust dialog: ${JSON.stringify(text.slice(0, 300))}`);
     if (!/not trusted|untrusted/i.test(text)) throw new Error(`dialog does not say the certificate is not trusted: ${text}`);
     if (fingerprint && !hex(text).includes(hex(fingerprint))) throw new Error(`dialog does not show the SHA-256 fingerprint ${fingerprint}`);
-    await shot(`${displayName.startsWith('Enterprise') ? 'em' : 'vb365'}-trust-dialog`);
+    await shot(`${displayName.startsWith('Enterprise') ? 'em' : displayName.startsWith('Backup &') ? 'vbr' : 'vb365'}-trust-dialog`);
     await dialog.first().locator('.dialog-buttons .monaco-button', { hasText: /^\s*Trust\s*$/ }).first().click();
     await dialog.first().waitFor({ state: 'hidden', timeout: 10000 });
     trust = 'trusted via dialog';
@@ -386,7 +386,8 @@ async function addServer({ kindLabel, url, username, password, displayName, fing
 // file or database entry to exclude from the scan. The scan checks that (no `secret://` key anywhere)
 // and would treat a persisted secret like any other leak.
 const SECRET_STORAGE_EXCLUDE = [];
-const EXPECTED_KINDS = ['password', 'basic-credentials', 'vb365-access-token', 'vb365-refresh-token', 'em-session-token', 'em-logon-session-id'];
+const EXPECTED_KINDS = ['password', 'basic-credentials', 'vb365-access-token', 'vb365-refresh-token', 'em-session-token', 'em-logon-session-id',
+  'vbr-access-token', 'vbr-refresh-token'];
 
 async function scanStep() {
   const settle = Number(process.env.E2E_SETTLE_MS ?? 8000);
@@ -486,6 +487,7 @@ let state;
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
 const VB = 'VB365 (simulator)';
 const EM = 'Enterprise Manager (simulator)';
+const VBR = 'Backup & Replication (simulator)';
 let bestShot;
 try {
   state = await startSimulator();
@@ -785,7 +787,58 @@ try {
     await keepDocument(await activeTabTitle());
   });
 
-  await step('remove both servers (context menu "Remove Server…", confirmed)', async () => {
+  await step('Backup & Replication: add (trust), jobs → sessions, Start Job with the status bar until it ends, Open as JSON', async () => {
+    await collapse(row(EM, 1)).catch(() => {});
+    await runCommand('Veeam: Add Server…');
+    const t = await addServer({
+      kindLabel: 'Veeam Backup & Replication', url: state.vbrUrl, username: state.username,
+      password: state.password, displayName: VBR, fingerprint: state.fingerprint256, dialogTimeout: 6000,
+    });
+    lap(`server node "${VBR}" shown (${t})`);
+    if (t !== 'trusted via dialog') throw new Error('no certificate trust dialog for the VBR server');
+    const server = row(VBR, 1);
+    await expand(server);
+    const kids = await waitChildren(server, (k) => ['Jobs', 'Repositories', 'Infrastructure', 'License'].every((n) => k.some((c) => c.label === n)), 'VBR server');
+    lap(`VBR children ${JSON.stringify(kids.map((k) => k.label))}`);
+    const jobs = row('Jobs', 2);
+    await expand(jobs);
+    const jk = await waitChildren(jobs, (k) => k.some((c) => c.label === 'SQL servers backup'), 'VBR Jobs');
+    lap(`VBR jobs ${JSON.stringify(jk.map((k) => `${k.label} | ${k.description}`).slice(0, 5))}`);
+    const job = row('SQL servers backup', 3);
+    await expand(job);
+    const sk = await waitChildren(job, (k) => k.some((c) => /·/.test(c.description)), 'VBR sessions');
+    lap(`VBR sessions ${JSON.stringify(sk.slice(0, 3).map((c) => `${c.label} | ${c.description}`))}`);
+    await shot('09-vbr-tree');
+    const { menu, labels } = await contextMenu(job);
+    lap(`VBR job context menu ${JSON.stringify(labels)}`);
+    if (labels.some((l) => /^Stop Job/.test(l))) throw new Error('Stop Job offered on a job that is not running');
+    await chooseMenu(menu, 'Start Job');
+    const dialog = page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor({ timeout: 15000 });
+    const text = norm(await dialog.innerText());
+    if (!text.includes('SQL servers backup') || !text.includes(VBR)) throw new Error(`the confirmation does not name the job and the server: ${text}`);
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^\s*Start\s*$/ }).first().click();
+    const status = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: /Veeam: SQL servers backup/ }).first();
+    await status.waitFor({ timeout: 20000 });
+    lap(`status bar: ${JSON.stringify(norm(await status.innerText().catch(() => '')))}`);
+    await shot('10-vbr-running');
+    await status.waitFor({ state: 'hidden', timeout: 60000 });
+    lap('the VBR job ended and left the status bar');
+    const after = await waitChildren(job, (k) => k.length > 0 && /^(Success|Warning|Failed) · /.test(k[0].description), 'VBR sessions after the run', 20000);
+    lap(`newest session ${JSON.stringify(`${after[0].label} | ${after[0].description}`)}`);
+    const sess = row(after[0].label, 4);
+    const m2 = await contextMenu(sess);
+    await chooseMenu(m2.menu, 'Open as JSON');
+    const end = Date.now() + 20000;
+    let title = '';
+    while (Date.now() < end && !title.endsWith('.json')) { title = await activeTabTitle().catch(() => ''); await sleep(200); }
+    if (!title.endsWith('.json')) throw new Error(`active editor tab ${JSON.stringify(title)} does not end with .json`);
+    const body = await keepDocument(title);
+    if (!/"sessionType"/.test(body) || !/"id"/.test(body)) throw new Error('the VBR session document lacks id/sessionType');
+    lap(`VBR session JSON ${JSON.stringify(body.slice(0, 120))}`);
+  });
+
+  await step('remove every server (context menu "Remove Server…", confirmed)', async () => {
     await page.keyboard.press('Escape');
     if (process.env.E2E_HEAP_CHECK === '1') {
       const n = await heapCount(state.password);
@@ -794,14 +847,14 @@ try {
     }
     await page.locator(`${VIEW} .monaco-list`).first().hover();
     for (let i = 0; i < 10; i++) await page.mouse.wheel(0, -3000);
-    for (const name of [EM, VB]) {
+    for (const name of [VBR, EM, VB]) {
       await collapse(row(name, 1)).catch(() => {});
       await removeServer(name);
       lap(`"${name}" removed`);
     }
     const welcome = page.locator(`${VIEW} .welcome-view-content .monaco-button`, { hasText: /Add Server/ }).first();
     await welcome.waitFor({ timeout: 15000 });
-    if (await rows().count()) throw new Error(`the tree still has ${await rows().count()} row(s) after removing both servers`);
+    if (await rows().count()) throw new Error(`the tree still has ${await rows().count()} row(s) after removing every server`);
     lap('welcome view "Add Server" shown again');
     await shot('08-removed');
     if (process.env.E2E_HEAP_CHECK === '1') {

@@ -1,8 +1,8 @@
 // Fault injection: matching rules and writing the faulty responses.
 import type * as http from 'node:http';
-import type { FaultRule } from './types';
+import type { FaultRule, ServerKindName } from './types';
 
-export type ServerKind = 'vb365' | 'em';
+export type ServerKind = ServerKindName;
 
 export function matchFault(rules: FaultRule[], server: ServerKind, method: string, pathAndQuery: string): FaultRule | undefined {
   const i = rules.findIndex((r) =>
@@ -20,8 +20,16 @@ export function matchFault(rules: FaultRule[], server: ServerKind, method: strin
 
 const ERROR_CODES: Record<number, string> = { 403: 'ResourceAccessDenied', 404: 'ResourceNotFound', 408: 'Timeout', 409: 'OperationConflict', 504: 'Timeout' };
 
-/** The server kind's own error body: VB365 RESTExceptionInfo JSON, EM <Error/> XML. */
+// VBR's Error.errorCode enum has no per-status codes beyond these; anything else is UnknownError (inferred).
+const VBR_CODES: Record<number, string> = {
+  401: 'AccessDenied', 403: 'AccessDenied', 404: 'NotFound', 405: 'MethodNotAllowed', 501: 'NotImplemented', 503: 'ServiceUnavailable',
+};
+
+/** The server kind's own error body: VB365 RESTExceptionInfo JSON, EM <Error/> XML, VBR {errorCode, message}. */
 export function errorBody(server: ServerKind, status: number, message: string): { type: string; text: string } {
+  if (server === 'vbr') {
+    return { type: 'application/json; charset=utf-8', text: JSON.stringify({ errorCode: VBR_CODES[status] ?? 'UnknownError', message }) };
+  }
   if (server === 'vb365') {
     return { type: 'application/json; charset=utf-8', text: JSON.stringify({ message, errorCode: ERROR_CODES[status] ?? 'HttpError' }) };
   }
@@ -98,7 +106,7 @@ export function malform(body: string, xml: boolean): string {
 
 const HUGE = 10 * 1024 * 1024;
 
-/** A still-valid body of about 10 MB built from the real one (repeated results, or padding). */
+/** A still-valid body of about 10 MB built from the real one (repeated results / VBR data or log records, or padding). */
 export function hugeBody(body: string, xml: boolean): string {
   if (xml) {
     const pad = `<!--${'x'.repeat(HUGE)}-->`;
@@ -117,6 +125,7 @@ export function hugeBody(body: string, xml: boolean): string {
   if (parsed && typeof parsed === 'object') {
     const o = parsed as Record<string, unknown>;
     if (Array.isArray(o.results)) return JSON.stringify({ ...o, results: grow(o.results) });
+    for (const k of ['data', 'records']) if (Array.isArray(o[k])) return JSON.stringify({ ...o, [k]: grow(o[k] as unknown[]) });
     return JSON.stringify({ ...o, padding: 'x'.repeat(HUGE) });
   }
   return JSON.stringify({ padding: 'x'.repeat(HUGE) });

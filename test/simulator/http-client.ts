@@ -51,3 +51,29 @@ export async function vb365Session(baseUrl: string, ca: string, v: string, user 
   });
   return { token, tokenResponse: tok, get: (p: string) => call('GET', p), post: (p: string, body?: string) => call('POST', p, body) };
 }
+
+export interface VbrSession {
+  token: string;
+  refreshToken: string;
+  tokenResponse: Resp;
+  /** Headers every call sends (x-api-version + bearer). */
+  headers: Record<string, string>;
+  get(p: string): Promise<Resp>;
+  post(p: string, body?: unknown): Promise<Resp>;
+}
+
+/** Logs in to a VBR simulator (POST /api/oauth2/token) and returns helpers bound to one x-api-version. */
+export async function vbrSession(baseUrl: string, ca: string, rev: string, user = 'LAB\\administrator', password = 'Veeam123!'): Promise<VbrSession> {
+  const form = new URLSearchParams({ grant_type: 'password', username: user, password });
+  const tok = await request(`${baseUrl}/api/oauth2/token`, {
+    method: 'POST', ca, body: form.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'x-api-version': rev },
+  });
+  if (tok.status !== 200) throw new Error(`login failed: ${tok.status} ${tok.text}`);
+  const g = tok.json<{ access_token: string; refresh_token: string }>();
+  const headers = { 'x-api-version': rev, Authorization: `Bearer ${g.access_token}` };
+  const call = (method: string, p: string, body?: unknown): Promise<Resp> => request(`${baseUrl}${p}`, {
+    method, ca, body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { ...headers, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+  });
+  return { token: g.access_token, refreshToken: g.refresh_token, tokenResponse: tok, headers, get: (p) => call('GET', p), post: (p, body) => call('POST', p, body) };
+}

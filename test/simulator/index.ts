@@ -1,4 +1,4 @@
-// The simulator core: two HTTPS listeners (VB365 and EM) with body reading, latency, faults and stats
+// The simulator core: three HTTPS listeners (VB365, EM and VBR) with body reading, latency, faults and stats
 // wrapped around each server kind's ServerApp.
 import * as https from 'node:https';
 import type * as http from 'node:http';
@@ -8,6 +8,10 @@ import { generateCertificate, type GeneratedCert } from './certs';
 import { capture, errorBody, hugeBody, htmlPage, malform, matchFault, writeBody, type ServerKind } from './faults';
 import type { AppContext, CertMode, EmOptions, FaultRule, RequestRecord, ServerApp, Simulator, SimulatorOptions, SimulatorStats } from './types';
 import { createVb365App } from './vb365';
+import { createVbrApp } from './vbr';
+import { sessionState } from './vb365/data';
+import { logItems } from './vb365/logs';
+import { sessionDetails } from './vb365/views';
 
 export { DEFAULT_PASSWORD, DEFAULT_USERNAME } from './vb365';
 export type * from './types';
@@ -20,7 +24,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export interface SimulatorExt extends Simulator {
   /** The CA behind the leaf in every CA-signed mode (ca-signed, expired, wrong-host); caPem is only set for 'ca-signed'. */
   testCaPem?: string;
-  /** The credentials both servers accept. */
+  /** The credentials every server accepts (unless VbrOptions / Vb365Options set others). */
   credentials: { username: string; password: string };
 }
 
@@ -96,11 +100,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let latencyMs = opts.latencyMs ?? 0;
   const faults: FaultRule[] = [];
   const stats: SimulatorStats = { requests: 0, posts: {}, totalPosts: 0, log: [] };
-  const listeners: Record<ServerKind, Listening> = { vb365: new Listening(opts.vb365Port ?? 0), em: new Listening(opts.emPort ?? 0) };
+  const listeners: Record<ServerKind, Listening> = {
+    vb365: new Listening(opts.vb365Port ?? 0), em: new Listening(opts.emPort ?? 0), vbr: new Listening(opts.vbrPort ?? 0),
+  };
   const urlOf = (k: ServerKind): string => `https://${host.includes(':') ? `[${host}]` : host}:${listeners[k].port}`;
   const vb365 = createVb365App(opts.vb365 ?? {}, { seed, baseUrl: () => urlOf('vb365') });
   const em = loadEm(opts.em ?? {}, { seed, baseUrl: () => urlOf('em') });
-  const apps: Record<ServerKind, ServerApp> = { vb365, em };
+  const vbr = createVbrApp(opts.vbr ?? {}, { seed, baseUrl: () => urlOf('vbr'), certificatePem: () => cert.pem });
+  const apps: Record<ServerKind, ServerApp> = { vb365, em, vbr };
 
   function record(kind: ServerKind, req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -218,16 +225,20 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     await closed;
   }
 
+  const kinds: ServerKind[] = ['vb365', 'em', 'vbr'];
   const start = async (): Promise<void> => {
-    await listen('vb365');
-    try { await listen('em'); } catch (e) { await unlisten('vb365'); throw e; }
+    for (const k of kinds) {
+      try { await listen(k); } catch (e) { await Promise.all(kinds.map(unlisten)); throw e; }
+    }
   };
-  const stop = async (): Promise<void> => { await Promise.all([unlisten('vb365'), unlisten('em')]); };
+  const stop = async (): Promise<void> => { await Promise.all(kinds.map(unlisten)); };
   await start();
 
   const sim: SimulatorExt = {
     get vb365() { return { url: urlOf('vb365'), port: listeners.vb365.port }; },
     get em() { return { url: urlOf('em'), port: listeners.em.port }; },
+    get vbr() { return { url: urlOf('vbr'), port: listeners.vbr.port }; },
+    get vbrUrl() { return urlOf('vbr'); },
     get certificate() { return { pem: cert.pem, fingerprint256: cert.fingerprint256, subject: cert.subject, validTo: cert.validTo }; },
     get caPem() { return cert.caPem; },
     get testCaPem() { return cert.issuerPem; },
@@ -237,19 +248,39 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     addFault(rule) { faults.push({ ...rule }); },
     clearFaults() { faults.length = 0; },
     setLatency(ms) { latencyMs = ms; },
-    expireTokens() { vb365.expireTokens(); em.expireTokens(); },
-    expireRefreshTokens() { vb365.expireRefreshTokens(); em.expireRefreshTokens?.(); },
+    expireTokens() { vb365.expireTokens(); em.expireTokens(); vbr.expireTokens(); },
+    expireRefreshTokens() { vb365.expireRefreshTokens(); em.expireRefreshTokens?.(); vbr.expireRefreshTokens(); },
     stop, start,
     async rotateCertificate(mode?: CertMode) {
       cert = generateCertificate(mode ?? cert.mode, opts.signWith);
       for (const l of Object.values(listeners)) l.server?.setSecureContext({ cert: cert.pem, key: cert.key });
     },
     vb365Data: {
-      repositories: () => vb365.data.repositories.map((r) => ({ id: r.id, name: r.name })),
-      jobs: () => vb365.data.jobs.map((j) => ({ id: j.id, name: j.name })),
+      repositories: () => vb365.data.repositories.map((r) => ({ id: r.id, name: r.name, capacityBytes: r.capacityBytes, freeSpaceBytes: r.freeSpaceBytes })),
+      jobs: () => vb365.data.jobs.map((j) => ({ id: j.id, name: j.name, isEnabled: j.isEnabled, running: !!vb365.runners.runningSession(j.id, Date.now()) })),
       deleteJobSession: (id) => vb365.runners.deleteSession(id.toLowerCase()),
       stallSync: (id) => vb365.runners.stallSync(id.toLowerCase()),
+      sessions: () => {
+        const now = Date.now();
+        const names = new Map(vb365.data.jobs.map((j) => [j.id, j.name]));
+        return vb365.data.sessions.map((x) => {
+          const st = sessionState(x, now);
+          return {
+            id: x.id, jobId: x.jobId, jobName: names.get(x.jobId) ?? '', status: st.status, message: sessionDetails(x, st.status),
+            creationTime: new Date(x.creationTime).toISOString(), endTime: st.endTime === null ? undefined : new Date(st.endTime).toISOString(),
+            transferredBytes: st.statistics.transferredDataBytes,
+          };
+        });
+      },
+      bigLogSession: () => vb365.data.bigLogSessionId,
+      logItemCount: (id) => {
+        const x = vb365.data.sessionById.get(id.toLowerCase());
+        return x ? logItems(x, Date.now(), seed).length : 0;
+      },
+      nextRun: (id, plan) => vb365.runners.planRun(id.toLowerCase(), plan),
+      failSync: (id, error) => vb365.runners.failSync(id.toLowerCase(), error),
     },
+    vbrData: vbr.hooks,
     close: stop,
   };
   return sim;

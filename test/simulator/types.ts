@@ -1,5 +1,5 @@
 // The contract between the simulator's parts and the tests that drive it.
-// test/simulator/index.ts implements startSimulator(); the EM part lives in test/simulator/em/.
+// test/simulator/index.ts implements startSimulator(); the EM part lives in test/simulator/em/, VBR in test/simulator/vbr/.
 import type * as http from 'node:http';
 
 export type Vb365Version = 'v4' | 'v5' | 'v6' | 'v7' | 'v8';
@@ -25,6 +25,40 @@ export interface Vb365Options {
    * enums are left as they are. Default false.
    */
   nulls?: boolean;
+  /**
+   * One finished session (the newest finished one of the first job) gets this many log records, for benchmarks
+   * and paging tests (e.g. 10000); vb365Data.bigLogSession() names it. Default 0: every log is sized by its
+   * session's objects (tens to thousands of records).
+   */
+  benchLogItems?: number;
+  /** The largest page the server returns whatever `limit` asks (the documented maximum is 10,000). Default 10000. */
+  maxPageSize?: number;
+}
+
+/** A job session as the simulator holds it now (vb365Data.sessions()). */
+export interface SimJobSession {
+  id: string;
+  jobId: string;
+  jobName: string;
+  /** Success | Warning | Failed | Running | Stopped, as served now. */
+  status: string;
+  /** The `details` served now ('' unless it ended Failed or Warning). */
+  message: string;
+  creationTime: string;
+  endTime?: string;
+  transferredBytes: number;
+}
+
+/** How the next start of a job goes (vb365Data.nextRun). */
+export interface SimRunPlan {
+  /** How it ends. Default 'Success'. */
+  status?: 'Success' | 'Warning' | 'Failed';
+  /** Its `details` when it ends Failed or Warning. Default: one of the simulator's messages. */
+  message?: string;
+  /** How long it runs. Default Vb365Options.jobDurationMs. */
+  durationMs?: number;
+  /** Log records in all, spread over the run (start and end included). Default: sized by its objects. */
+  logItems?: number;
 }
 
 export interface EmOptions {
@@ -48,18 +82,52 @@ export interface EmOptions {
   nulls?: boolean;
 }
 
+/** VBR REST revisions (x-api-version header values), newest first. 1.1-* and 1.2-* behave as 1.2, 1.3-* as 1.3. */
+export type VbrRevision = '1.3-rev2' | '1.3-rev1' | '1.3-rev0' | '1.2-rev1' | '1.2-rev0' | '1.1-rev2' | '1.1-rev1' | '1.1-rev0';
+
+export type VbrResult = 'Success' | 'Warning' | 'Failed';
+
+export interface VbrOptions {
+  /** Revisions this server accepts in x-api-version. Default: all eight VbrRevision values. */
+  revisions?: VbrRevision[];
+  /**
+   * The 400 body for a missing or unserved x-api-version. 'spec' (default): the 1.3 spec's example
+   * {"errorCode":"NotImplemented","message":"The specified API version is not supported."}; 'supported-list': what real
+   * servers have said, "Bad request: Unsupported RESTAPI version. The following versions are supported: v1.2-rev1, v1.3-rev2."
+   */
+  versionErrorStyle?: 'spec' | 'supported-list';
+  username?: string;              // default 'LAB\\administrator' (Backup Administrator: every claim)
+  password?: string;              // default 'Veeam123!'
+  /** A second account that may read everything but lacks StartJobs/StopJobs/EnableJobs/DisableJobs/StopSessions → 403. */
+  readOnlyUser?: { username: string; password: string };
+  tokenLifetimeSeconds?: number;  // access token; default 900 (expires_in)
+  refreshTokenLifetimeSeconds?: number; // default 14 days; single-use, rotated on every refresh
+  /** How long a session started through the API runs (Starting → Working 0→100 % → Stopped). Default 6000 ms. */
+  jobDurationMs?: number;
+  /** Extra finished sessions on the job "Daily VM backup", for benchmarks (e.g. 10000). Default 0. */
+  benchSessions?: number;
+  /** Records in the big log of one session (bigLogSessionId in the fixtures). Default 2000; e.g. 10000. */
+  logRecords?: number;
+  /** Every optional id / date-time / number property of every object is sent as null (client robustness). Default false. */
+  nulls?: boolean;
+  /** Server time zone offset: 60 (default, "(UTC+01:00) West Central Africa", Africa/Lagos), 0, 330 or -300. */
+  utcOffsetMinutes?: 0 | 60 | 330 | -300;
+}
+
 export type CertMode = 'self-signed' | 'ca-signed' | 'expired' | 'wrong-host';
 
 export interface SimulatorOptions {
   host?: string;                  // default 127.0.0.1
   vb365Port?: number;             // 0 = any free port (default)
   emPort?: number;                // 0 = any free port (default)
+  vbrPort?: number;               // 0 = any free port (default)
   latencyMs?: number;             // added to every response; default 0
   cert?: CertMode;                // default 'self-signed'
   /** Sign the leaf with this CA instead of a fresh one (CA-signed modes only; kept across rotateCertificate). */
   signWith?: { certPem: string; keyPem: string };
   vb365?: Vb365Options;
   em?: EmOptions;
+  vbr?: VbrOptions;
   /** Random seed for the generated data; the same seed gives the same data. Default 42. */
   seed?: number;
   /** Log one line per request to stderr. Default false. */
@@ -72,7 +140,7 @@ export type FaultKind =
   | 'delay'            // wait delayMs before answering normally
   | 'hang'             // never answer (until the client gives up)
   | 'reset'            // destroy the socket after writing part of the body
-  | 'status'           // answer `status` with the API's own error body (RESTExceptionInfo / <Error>)
+  | 'status'           // answer `status` with the API's own error body (RESTExceptionInfo / <Error> / VBR Error)
   | 'status-empty'     // answer `status` with an empty body
   | 'retry-after'      // 429 with Retry-After: retryAfterSeconds
   | 'html'             // `status` (default 502) with an HTML page, as a proxy would
@@ -83,8 +151,8 @@ export type FaultKind =
 
 export interface FaultRule {
   kind: FaultKind;
-  /** Which server: default both. */
-  server?: 'vb365' | 'em';
+  /** Which server: default every server. */
+  server?: ServerKindName;
   method?: string;                // e.g. 'GET'; default any
   /** Substring or RegExp matched against the path + query. Default any. */
   path?: string | RegExp;
@@ -95,8 +163,10 @@ export interface FaultRule {
   retryAfterSeconds?: number;
 }
 
+export type ServerKindName = 'vb365' | 'em' | 'vbr';
+
 export interface RequestRecord {
-  server: 'vb365' | 'em';
+  server: ServerKindName;
   method: string;
   path: string;                   // path + query
   status: number;
@@ -125,7 +195,10 @@ export interface Listener {
 export interface Simulator {
   vb365: Listener;
   em: Listener;
-  /** The leaf certificate both listeners serve. fingerprint256 as Node prints it: 'AB:CD:…'. */
+  vbr: Listener;
+  /** Same as vbr.url (the VBR REST base URL, e.g. https://127.0.0.1:9419). */
+  vbrUrl: string;
+  /** The leaf certificate every listener serves. fingerprint256 as Node prints it: 'AB:CD:…'. */
   certificate: { pem: string; fingerprint256: string; subject: string; validTo: string };
   /** The CA that signed the leaf in 'ca-signed' mode (undefined otherwise). */
   caPem?: string;
@@ -134,7 +207,7 @@ export interface Simulator {
   addFault(rule: FaultRule): void;
   clearFaults(): void;
   setLatency(ms: number): void;
-  /** Invalidate every VB365 access token (refresh tokens stay valid) and every EM logon session. */
+  /** Invalidate every VB365 and VBR access token (refresh tokens stay valid) and every EM logon session. */
   expireTokens(): void;
   /** Invalidate refresh tokens too (forces a password login). */
   expireRefreshTokens(): void;
@@ -145,21 +218,80 @@ export interface Simulator {
   rotateCertificate(mode?: CertMode): Promise<void>;
   /** Test hooks on the seeded data. */
   vb365Data: {
-    repositories(): { id: string; name: string }[];
-    jobs(): { id: string; name: string }[];
+    repositories(): { id: string; name: string; capacityBytes: number; freeSpaceBytes: number }[];
+    jobs(): { id: string; name: string; isEnabled: boolean; running: boolean }[];
     /** Delete a job session (it then 404s). */
     deleteJobSession(id: string): void;
     /** Make the next sync of this repository never finish. */
     stallSync(repositoryId: string): void;
+    /** Every job session as served now, newest first. */
+    sessions(): SimJobSession[];
+    /** The session given Vb365Options.benchLogItems records (undefined without that option). */
+    bigLogSession(): string | undefined;
+    /** How many log records a job session has now (its LogItems, all pages). */
+    logItemCount(sessionId: string): number;
+    /** The next start of this job runs as planned (ends with that status and message after durationMs). */
+    nextRun(jobId: string, plan: SimRunPlan): void;
+    /** The next sync of this repository fails at 60 % with this error. */
+    failSync(repositoryId: string, error: string): void;
   };
+  /** Test hooks on the VBR server (see VbrHooks). */
+  vbrData: VbrHooks;
   close(): Promise<void>;
 }
 
-/** What the core hands to each server kind's request handler (VB365 in vb365/, EM in em/). */
+/** Well-known seeded VBR objects, so tests need not search for them. */
+export interface VbrFixtures {
+  /** "Exchange backup": a seeded session is Working now (for hours). */
+  runningJobId: string;
+  /** "Legacy file server (disabled)": disabled; starting it → 400. */
+  disabledJobId: string;
+  /** "Empty test job": no objects, never run (lastRun null, nextRun null); 1.3 start → 204. */
+  emptyJobId: string;
+  /** "DR replica to site B": last result Failed (retry allowed in 1.3). */
+  failedJobId: string;
+  /** "SQL servers backup": last result Warning (CBT disabled). */
+  warningJobId: string;
+  /** "Daily VM backup": last result Success (retry refused); also carries benchSessions. */
+  successJobId: string;
+  /** Jobs only 1.3 revisions list (agent and file backup jobs): 404 on 1.2. */
+  v13OnlyJobIds: string[];
+  /** The newest finished "File share copy" session, whose log has `logRecords` records. */
+  bigLogSessionId: string;
+}
+
+export interface VbrTokenState {
+  passwordGrants: number;
+  refreshGrants: number;
+  /** Refresh attempts refused (reused, expired, unknown or revoked token). */
+  refreshRejected: number;
+  /** Generation of the newest refresh token: 0 after a password logon, +1 per refresh of that chain. */
+  generation: number;
+  liveAccessTokens: number;
+  liveRefreshTokens: number;
+}
+
+export interface VbrHooks {
+  jobs(): { id: string; name: string; kind: string; v13Only: boolean }[];
+  fixtures(): VbrFixtures;
+  /** The next session started for this job (start or retry) ends with this result (and message). */
+  setNextResult(jobId: string, result: VbrResult, message?: string): void;
+  /** Shorthand: the next session started (for `jobId`, or for any job) fails with a realistic error. */
+  failNextSession(jobId?: string): void;
+  /** The next session started for this job never finishes (Working, stuck at 42 %). */
+  stallNextSession(jobId: string): void;
+  /** Delete a session (it then 404s and leaves every listing). */
+  deleteSession(id: string): void;
+  tokens(): VbrTokenState;
+}
+
+/** What the core hands to each server kind's request handler (VB365 in vb365/, EM in em/, VBR in vbr/). */
 export interface AppContext {
   seed: number;
   /** The listener's own base URL, e.g. https://127.0.0.1:4443, for absolute hrefs. */
   baseUrl(): string;
+  /** The PEM of the certificate the listener serves now (changes with rotateCertificate). */
+  certificatePem?(): string;
 }
 
 /** One server kind's request handler. The core does TLS, latency, faults and stats around it. */

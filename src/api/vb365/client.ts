@@ -1,7 +1,19 @@
 // The VB365 REST client: version detection, bearer auth, version-specific paths and
-// envelopes, and the actions (sync, start). Returns normalized entities plus raw payloads.
+// envelopes, the actions (sync, start, stop, enable, disable), session logs, and the dashboard's
+// reads (sessionsSince, repositories). Returns normalized entities plus raw payloads.
 // Transport, the 401 policy and error bodies come from BaseClient (../http/base).
-import { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition } from '../model';
+//
+// Requests per method (N = the API version):
+//   sessionLog(job session)  GET /vN/JobSessions/{id} (only when the entity still says it runs), then
+//                            GET /vN/JobSessions/{id}/LogItems?offset&limit=10000[&setId] per page, every page
+//   sessionLog(sync session) GET /vN/RepositorySynchronizeSessions/{id} (VB365 keeps no log for syncs)
+//   stopJob                  POST /vN/Jobs/{jobId}/stop (v6+); POST /vN/Jobs/{jobId}/action {"stop":null} (v4/v5)
+//   setJobEnabled            POST /vN/Jobs/{id}/enable|disable (v6+); …/action {"enable":null}|{"disable":null} (v4/v5)
+//   sessionsSince            GET /vN/Jobs (job names), then v7+: GET /vN/JobSessions?offset&limit=10000 page by page;
+//                            v4–v6: GET /vN/Jobs/{id}/JobSessions?offset&limit=10000 per job; each until older than `since`
+//   repositories             GET /vN/BackupRepositories (v8: pages of 500)
+// No retryJob: the VB365 REST API has no retry action in any version. Every POST is sent once.
+import { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition, SessionLog, SessionQuery } from '../model';
 import { VeeamError } from '../errors';
 import { HttpResponse, Method } from '../http/transport';
 import { parseJson } from '../http/body';
@@ -15,6 +27,12 @@ type Obj = Record<string, unknown>;
 const VERSIONS = [8, 7, 6, 5, 4];
 /** Pages fetched at most when a list is read in full (organizations, repositories, jobs). */
 const MAX_PAGES = 50;
+/** The largest page VB365 serves (limit's documented maximum): logs and sessionsSince read with it. */
+const BIG_PAGE = 10_000;
+/** Pages of a session log read at most (a million records). */
+const MAX_LOG_PAGES = 100;
+/** sessionsSince: sessions returned at most by default. */
+const DEFAULT_SESSIONS_LIMIT = 10_000;
 
 export class Vb365Client extends BaseClient<Token> implements ServerClient {
   private readonly auth: Vb365Auth;
@@ -75,6 +93,13 @@ export class Vb365Client extends BaseClient<Token> implements ServerClient {
 
   /** An error answer (RESTExceptionInfo {message, errorCode}) as a VeeamError. */
   private error(res: HttpResponse, path: string): VeeamError { return this.httpError(res, path, jsonErrorMessage); }
+
+  /** One POST of a job action, never repeated; a refusal is a VeeamError with the server's message. */
+  private async post(path: string, body: Obj | undefined, action: string, signal?: AbortSignal): Promise<HttpResponse> {
+    const res = await this.call('POST', path, signal, body === undefined ? undefined : JSON.stringify(body), action);
+    if (res.status < 200 || res.status >= 300) { throw this.error(res, path); }
+    return res;
+  }
 
   private call(method: Method, path: string, signal?: AbortSignal, body?: string, action?: string): Promise<HttpResponse> {
     return this.send(method, path, { signal, body, action,
@@ -152,7 +177,8 @@ export class Vb365Client extends BaseClient<Token> implements ServerClient {
     const path = v >= 7 ? `/v${v}/JobSessions?jobId=${id}` : `/v${v}/Jobs/${id}/JobSessions`;
     const p = await this.page(path, c.offset, this.deps.http.pageSize, c.setId, signal);
     const now = Date.now();
-    const items = distinct(p.items.map((s) => N.jobSession(s, now)), c.offset);
+    const ctx = { jobId: job.id, jobName: job.name };
+    const items = distinct(p.items.map((s) => N.jobSession(s, now, ctx)), c.offset);
     return { items, next: p.next ? JSON.stringify(p.next) : undefined };
   }
 
@@ -189,7 +215,7 @@ export class Vb365Client extends BaseClient<Token> implements ServerClient {
       case 'organization': return N.organization(body);
       case 'repository': return N.repository(body);
       case 'job': return N.job(body);
-      case 'jobSession': return N.jobSession(body);
+      case 'jobSession': return N.jobSession(body, Date.now(), { jobId: e.ref.jobId || undefined, jobName: e.jobName });
       case 'syncSession': return N.syncSession(body, e.ref.repositoryName || undefined);
       default: return e;
     }
@@ -233,7 +259,7 @@ export class Vb365Client extends BaseClient<Token> implements ServerClient {
     onStatus?.(`Job "${job.name}" started.`);
     if (res.status === 200 && res.text.trim()) {
       const b = parseJson<Obj>(res, path);
-      if (typeof b.id === 'string' && b.id) { return N.jobSession(b); }
+      if (typeof b.id === 'string' && b.id) { return N.jobSession(b, Date.now(), { jobId: job.id, jobName: job.name }); }
     }
     // v4–v7 answer without the session: the newest session of the job is the one just started.
     const first = await this.jobSessions(v, job, undefined, signal);
@@ -241,6 +267,125 @@ export class Vb365Client extends BaseClient<Token> implements ServerClient {
       first.items.find((e) => Date.parse(e.startedAt ?? '') >= startedAfter);
     if (!s) { throw new VeeamError('malformed', `Job "${job.name}" was started but its session was not found yet.`); }
     return s;
+  }
+
+  /**
+   * Stop a running job, or the job of a running session: one POST. The answer names no session (204, or 200
+   * without a body before v6); a session given is returned to be followed to its end, a job gives undefined.
+   */
+  async stopJob(target: Entity, signal?: AbortSignal, onStatus?: (m: string) => void): Promise<Entity | undefined> {
+    const v = await this.version(signal);
+    const jobId = target.type === 'job' ? idOf(target, 'it cannot be stopped')
+      : target.type === 'jobSession' && target.id && target.ref.jobId ? target.ref.jobId : undefined;
+    if (!jobId) { throw new VeeamError('config', `"${target.name}" cannot be stopped: its job is not known.`); }
+    const id = encodeURIComponent(jobId);
+    const name = target.type === 'job' ? target.name : target.jobName ?? target.name;
+    if (v >= 6) { await this.post(`/v${v}/Jobs/${id}/stop`, undefined, `the stop of job "${name}"`, signal); }
+    else { await this.post(`/v${v}/Jobs/${id}/action`, { stop: null }, `the stop of job "${name}"`, signal); }
+    onStatus?.(`Stop of "${name}" requested.`);
+    return target.type === 'jobSession' ? target : undefined;
+  }
+
+  /** Enable or disable a job (its schedule): one POST. The answer is empty; undefined = read the job again. */
+  async setJobEnabled(job: Entity, enabled: boolean, signal?: AbortSignal, onStatus?: (m: string) => void): Promise<Entity | undefined> {
+    const v = await this.version(signal);
+    const verb = enabled ? 'enable' : 'disable';
+    const id = encodeURIComponent(idOf(job, `it cannot be ${enabled ? 'enabled' : 'disabled'}`));
+    if (v >= 6) { await this.post(`/v${v}/Jobs/${id}/${verb}`, undefined, `the ${verb} of job "${job.name}"`, signal); }
+    else { await this.post(`/v${v}/Jobs/${id}/action`, { [verb]: null }, `the ${verb} of job "${job.name}"`, signal); }
+    onStatus?.(`Job "${job.name}" ${enabled ? 'enabled' : 'disabled'}.`);
+    return undefined;
+  }
+
+  /** The log of a job session (every LogItems page, oldest first) or what a sync session says of itself. */
+  async sessionLog(session: Entity, signal?: AbortSignal): Promise<SessionLog> {
+    const v = await this.version(signal);
+    if (session.type === 'syncSession') { return this.syncLog(session, signal); }
+    if (session.type !== 'jobSession') { throw new VeeamError('config', `"${session.name}" has no session log.`); }
+    const id = encodeURIComponent(idOf(session, 'its log cannot be read'));
+    // Read the session first, then its log: a session that ended in between is read once more on the next poll,
+    // and never reported ended while its last records are missing. A finished session does not run again.
+    let running = session.status === 'running' || session.status === 'queued';
+    if (running) {
+      const fresh = N.jobSession(await this.json(`/v${v}/JobSessions/${id}`, signal) as Obj);
+      running = fresh.status === 'running' || fresh.status === 'queued';
+    }
+    const items = await this.every(`/v${v}/JobSessions/${id}/LogItems`, MAX_LOG_PAGES, signal);
+    return { lines: N.logLines(items, running), running };
+  }
+
+  /** VB365 keeps no log for repository synchronization: the session's own state, progress and error as lines. */
+  private async syncLog(session: Entity, signal?: AbortSignal): Promise<SessionLog> {
+    const s = await this.refresh(session, signal);
+    return { ...N.syncLogLines(s), note: 'VB365 keeps no log for repository synchronization; these lines are the sync session\'s own state.' };
+  }
+
+  /** Every page of a paged collection with the largest page (setId kept from v7 on), `maxPages` at most. */
+  private async every(path: string, maxPages: number, signal?: AbortSignal): Promise<Obj[]> {
+    const out: Obj[] = [];
+    let cursor: { offset: number; setId?: string } | undefined = { offset: 0 };
+    for (let i = 0; cursor && i < maxPages; i++) {
+      const p = await this.page(path, cursor.offset, BIG_PAGE, cursor.setId, signal);
+      out.push(...p.items);
+      cursor = p.next;
+    }
+    return out;
+  }
+
+  /**
+   * Job sessions created in [since, until], newest first, at most `limit`. v7+: the server-wide JobSessions with
+   * the largest page; v4–v6: each job's JobSessions (their payloads name no job). Paging stops at the first page
+   * that reaches back before `since` (sessions come newest first) or once `limit` sessions are in the window.
+   */
+  async sessionsSince(q: SessionQuery, signal?: AbortSignal): Promise<Entity[]> {
+    const v = await this.version(signal);
+    const since = Date.parse(q.since);
+    const until = q.until ? Date.parse(q.until) : Date.now();
+    if (!Number.isFinite(since) || !Number.isFinite(until)) { throw new VeeamError('config', `Not a time window: ${q.since} – ${q.until ?? 'now'}.`); }
+    const limit = Math.max(0, q.limit ?? DEFAULT_SESSIONS_LIMIT);
+    const jobs = (await this.all(`/v${v}/Jobs`, signal)).map((j) => N.job(j));
+    const names = new Map(jobs.filter((j) => j.id).map((j) => [j.id!, j.name]));
+    const now = Date.now();
+    const found: Entity[] = [];
+    const read = async (path: string, ctx: N.SessionContext): Promise<void> => {
+      const keep = (items: Obj[]): number => {
+        let inWindow = 0;
+        for (const o of items) {
+          const created = Date.parse(String(o.creationTime ?? ''));
+          if (!Number.isFinite(created) || created < since || created > until) { continue; }
+          const e = N.jobSession(o, now, ctx);
+          if (!e.jobName && e.ref.jobId) { e.jobName = names.get(e.ref.jobId); }
+          found.push(e);
+          inWindow++;
+        }
+        return inWindow;
+      };
+      let cursor: { offset: number; setId?: string } | undefined = { offset: 0 };
+      let taken = 0;
+      for (let i = 0; cursor && i < MAX_PAGES; i++) {
+        const p = await this.page(path, cursor.offset, BIG_PAGE, cursor.setId, signal);
+        taken += keep(p.items);
+        // Newest first: a page whose last (oldest) session is older than `since` is the last one needed.
+        const last = Date.parse(String(p.items[p.items.length - 1]?.creationTime ?? ''));
+        if ((Number.isFinite(last) && last < since) || taken >= limit) { return; }
+        cursor = p.next;
+      }
+    };
+    if (v >= 7) {
+      await read(`/v${v}/JobSessions`, {});
+    } else {
+      for (const j of jobs) {
+        if (j.id) { await read(`/v${v}/Jobs/${encodeURIComponent(j.id)}/JobSessions`, { jobId: j.id, jobName: j.name }); }
+      }
+    }
+    const t = (e: Entity) => Date.parse(e.startedAt ?? '');
+    return distinct(found.sort((a, b) => t(b) - t(a)).slice(0, limit));
+  }
+
+  /** Every repository with its capacity and free space (where the server reports both). */
+  async repositories(signal?: AbortSignal): Promise<Entity[]> {
+    const v = await this.version(signal);
+    return distinct((await this.all(`/v${v}/BackupRepositories`, signal)).map((r) => N.repository(r)));
   }
 
   protected override close(): Promise<void> { return this.auth.logout(); }

@@ -3,6 +3,8 @@
 import type { KindInfo } from '../model';
 
 const JOBS = { via: [{ role: 'jobs' }], types: ['job'] };
+/** The sessions listed under each job (the first page of each): where the palette finds logs and messages. */
+const JOB_SESSIONS = { via: [{ role: 'jobs' }, { type: 'job' }], types: ['jobSession'] };
 
 export const vb365Info: KindInfo = {
   id: 'vb365',
@@ -23,5 +25,6 @@ export const vb365Info: KindInfo = {
     sync: { via: [{ role: 'repos' }], types: ['repository'] },
     startJob: JOBS, stopJob: JOBS, retryJob: JOBS, enableJob: JOBS, disableJob: JOBS,
     openJson: JOBS, openXml: JOBS, copyId: JOBS,
+    openLog: JOB_SESSIONS, copyMessage: JOB_SESSIONS,
   },
 };

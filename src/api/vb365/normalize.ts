@@ -2,7 +2,7 @@
 // become '–', and both `NA` and `N/A` bottlenecks are accepted. Any id, date or number may be
 // null (Veeam's OpenAPI allows it): an entity without an id is shown, keeps its payload for
 // "Open as JSON" (ref.raw) and offers nothing that needs the id (no actions, no children).
-import { ActionId, Detail, Entity, EntityStatus } from '../model';
+import { ActionId, Detail, Entity, EntityStatus, LogLine, detailsOf } from '../model';
 import { ago, bytes, count, dateTime, duration, num, rate, stamp, str } from '../format';
 
 type Obj = Record<string, unknown>;
@@ -36,6 +36,24 @@ function identity(prefix: string, id: string | undefined, o: Obj, name: string, 
 function agoPart(iso: string | undefined, now = Date.now()): string {
   const a = ago(iso, now);
   return a ? ` · ${a}` : '';
+}
+
+/** The longest short form of a message shown in a description, ellipsis included. */
+export const SHORT_MESSAGE_MAX = 60;
+
+/**
+ * A message's short form for a description: its first line, of that its first sentence (a '.', '!' or '?' followed
+ * by a space), cut at a word boundary with an ellipsis when longer than SHORT_MESSAGE_MAX characters. The whole
+ * text stays in Entity.message and the tooltip.
+ */
+export function shortMessage(text: string): string {
+  const line = text.trim().split(/\r?\n/)[0].trim();
+  const sentence = /^(.+?[.!?])\s/.exec(line)?.[1] ?? line;
+  const one = sentence.replace(/\s+/g, ' ').replace(/\.$/, '');
+  if (one.length <= SHORT_MESSAGE_MAX) { return one; }
+  const room = one.slice(0, SHORT_MESSAGE_MAX - 1);
+  const cut = room.lastIndexOf(' ');
+  return `${(cut >= SHORT_MESSAGE_MAX / 2 ? room.slice(0, cut) : room).replace(/[\s,;:·-]+$/, '')}…`;
 }
 
 /** '820 GB free of 1 TB', '1 TB capacity', '820 GB free', or 'size unknown'. */
@@ -83,18 +101,35 @@ export function repository(r: Obj): Entity {
     status: r.isOutOfSync || r.isOutdated ? 'warning' : 'idle',
     description: `${space(free, cap)}${r.isOutOfSync ? ' · out of sync' : ''}`,
     details, hasChildren: !!id,
+    ...(cap !== undefined && free !== undefined ? { capacity: { totalBytes: cap, freeBytes: free } } : {}),
   };
+}
+
+/**
+ * What a job offers in its state: Stop only while it runs, Start only while it is enabled and not running (a
+ * disabled job cannot be started), Enable only when disabled, Disable only when enabled (neither when the server
+ * does not say). No Retry: the VB365 REST API (v4–v8) has no retry action. The job payload carries only its last
+ * status (`lastStatus`), no message: the reason of a failure is on the session (its `details`), never fetched per job.
+ */
+function jobActions(j: Obj, status: EntityStatus): ActionId[] {
+  const running = status === 'running';
+  const enabled = j.isEnabled === true ? true : j.isEnabled === false ? false : undefined;
+  return [
+    ...(running ? ['stopJob' as const] : enabled !== false ? ['startJob' as const] : []),
+    ...(enabled === true ? ['disableJob' as const] : enabled === false ? ['enableJob' as const] : []),
+  ];
 }
 
 export function job(j: Obj): Entity {
   const id = str(j.id);
   const last = str(j.lastStatus);
   const enabled = j.isEnabled !== false;
-  const status: EntityStatus = !enabled ? 'disabled' : last ? jobSessionStatus(last) : 'idle';
+  const lastStatus = last ? jobSessionStatus(last) : 'idle';
+  const status: EntityStatus = !enabled ? 'disabled' : lastStatus;
   const schedule = (j.schedulePolicy as Obj | undefined)?.type;
   const name = str(j.name) ?? id ?? '(no name)';
   return {
-    ...identity('job', id, j, name, ['startJob'], { repositoryId: str(j.repositoryId) ?? '' }), type: 'job', name, status,
+    ...identity('job', id, j, name, jobActions(j, lastStatus), { repositoryId: str(j.repositoryId) ?? '' }), type: 'job', name, status,
     description: [!enabled ? 'Disabled' : undefined, last, ago(str(j.lastRun)) || undefined].filter(Boolean).join(' · '),
     details: [
       { label: 'Last status', value: last ?? '–' },
@@ -108,28 +143,53 @@ export function job(j: Obj): Entity {
   };
 }
 
-export function jobSession(s: Obj, now = Date.now()): Entity {
+/** What a session is listed under or found through: its job, when the payload does not say (v4–v7 have no jobId). */
+export interface SessionContext { jobId?: string; jobName?: string }
+
+/** The job's id from a session's `_links.job.href` ('/v7/Jobs/{id}', absolute before v6). */
+function jobIdFromLinks(s: Obj): string | undefined {
+  const href = str(((s._links as Obj | undefined)?.job as Obj | undefined)?.href);
+  const m = href ? /\/Jobs\/([^/?#]+)/i.exec(href) : null;
+  return m ? decodeURIComponent(m[1]) : undefined;
+}
+
+/** The server's message of a failed or warning result (whole text), or undefined. */
+function resultMessage(status: EntityStatus, text: unknown): string | undefined {
+  return status === 'failed' || status === 'warning' ? str(text)?.trim() || undefined : undefined;
+}
+
+export function jobSession(s: Obj, now = Date.now(), ctx: SessionContext = {}): Entity {
   const status = jobSessionStatus(s.status);
   const st = (s.statistics ?? {}) as Obj;
   const objects = num(st.processedObjects) ?? num(s.progress);
   const created = str(s.creationTime); const ended = str(s.endTime);
   const running = status === 'running';
   const name = stamp(created);
+  const jobId = str(s.jobId) ?? jobIdFromLinks(s) ?? ctx.jobId;
+  const message = resultMessage(status, s.details);
+  const start = created ? Date.parse(created) : NaN; const end = ended ? Date.parse(ended) : NaN;
+  const actions: ActionId[] = ['openLog', ...(message ? ['copyMessage' as const] : []), ...(running && jobId ? ['stopJob' as const] : [])];
   const e: Entity = {
-    ...identity('jsess', str(s.id), s, name, [], { jobId: str(s.jobId) ?? '' }), type: 'jobSession', name, status,
+    ...identity('jsess', str(s.id), s, name, actions, { jobId: jobId ?? '' }), type: 'jobSession', name, status,
     description: running
       ? `Running${objects !== undefined ? ` · ${count(objects)} objects` : ''}`
-      : `${str(s.status) ?? 'Unknown'}${agoPart(ended ?? created, now)}`,
+      : `${str(s.status) ?? 'Unknown'}${agoPart(ended ?? created, now)}${message ? ` · ${shortMessage(message)}` : ''}`,
     progress: { objects },
     startedAt: created, endedAt: ended,
     hasChildren: false,
-    details: () => detailRows(s, st, objects, created, ended, running, now),
+    jobName: ctx.jobName,
+    metrics: {
+      durationSec: !running && Number.isFinite(start) && Number.isFinite(end) && end >= start ? Math.round((end - start) / 1000) : undefined,
+      transferredBytes: num(st.transferredDataBytes),
+    },
+    message,
+    details: () => detailRows(s, st, objects, created, ended, running, now, message),
   };
   return e;
 }
 
 function detailRows(s: Obj, st: Obj, objects: number | undefined, created: string | undefined, ended: string | undefined,
-  running: boolean, now: number): Detail[] {
+  running: boolean, now: number, message: string | undefined): Detail[] {
   const bottleneck = str(st.bottleneck);
   const bytesPS = num(st.processingRateBytesPS); const itemsPS = num(st.processingRateItemsPS);
   return [
@@ -145,7 +205,7 @@ function detailRows(s: Obj, st: Obj, objects: number | undefined, created: strin
     { label: 'Processing rate', value: bytesPS === undefined && itemsPS === undefined ? '–' : `${rate(bytesPS)}, ${count(itemsPS)} items/s` },
     { label: 'Bottleneck', value: bottleneck === 'NA' || bottleneck === 'N/A' || !bottleneck ? 'n/a' : bottleneck },
     ...(num(s.retryCount) ? [{ label: 'Retries', value: String(s.retryCount) }] : []),
-    ...(str(s.details) ? [{ label: 'Details', value: String(s.details) }] : []),
+    ...(message ? [{ label: 'Message', value: message }] : str(s.details) ? [{ label: 'Details', value: String(s.details) }] : []),
   ];
 }
 
@@ -158,22 +218,71 @@ export function syncSession(s: Obj, repositoryName?: string): Entity {
   const state = str(s.state) ?? 'None';
   const pct = num(s.progressPercent);
   const status: EntityStatus = state === 'Synchronizing' ? 'running' : state === 'Failed' ? 'failed' : 'success';
-  const error = str(s.error);
+  const error = str(s.error)?.trim() || undefined;
+  const message = resultMessage(status, error);
   const name = repositoryName ? `Sync of ${repositoryName}` : 'Synchronization';
-  const who = identity('sync', str(s.id), s, repositoryId ? `repo:${repositoryId}` : name, [],
+  const who = identity('sync', str(s.id), s, repositoryId ? `repo:${repositoryId}` : name, ['openLog', ...(message ? ['copyMessage' as const] : [])],
     { repositoryId: repositoryId ?? '', repositoryName: repositoryName ?? '' });
   return {
     ...who, type: 'syncSession', name, status,
     description: status === 'running' ? `Synchronizing${pct !== undefined ? ` ${pct}%` : ''}`
-      : status === 'failed' ? `Failed${error ? `: ${error}` : ''}` : 'Completed',
+      : status === 'failed' ? `Failed${message ? ` · ${shortMessage(message)}` : ''}` : 'Completed',
     progress: { percent: pct },
+    message,
     details: [
       { label: 'State', value: state },
       { label: 'Progress', value: pct === undefined ? '–' : `${pct} %` },
-      ...(error ? [{ label: 'Error', value: error }] : []),
+      ...(error ? [{ label: message ? 'Message' : 'Error', value: error }] : []),
     ],
     hasChildren: false,
   };
+}
+
+const LOG_STATUS: Record<string, LogLine['status']> = {
+  success: 'success', warning: 'warning', error: 'failed', failed: 'failed', running: 'running', stop: 'info', info: 'info',
+};
+
+/**
+ * LogItems → log lines, oldest first. v8 records carry `type` (Running|Warning|Error|Success|Stop) and `message`;
+ * v2–v7 records a `title` such as "[Success] Job started at …". The first line is the title, further lines the
+ * detail. A record reads `running` only while its session runs (one left "Running" by an ended session is info).
+ * Records are kept once per id, in usn order when every record has one, else as served (ascending by default).
+ */
+export function logLines(items: Obj[], sessionRunning: boolean): LogLine[] {
+  const seen = new Set<string>();
+  const out: { line: LogLine; usn?: number }[] = [];
+  items.forEach((o, i) => {
+    let text = str(o.message) ?? str(o.title) ?? '';
+    let type = str(o.type);
+    const tagged = /^\s*\[([A-Za-z]+)\]\s*/.exec(text);
+    if (tagged) { type ??= tagged[1]; text = text.slice(tagged[0].length); }
+    let status = LOG_STATUS[(type ?? '').toLowerCase()] ?? 'info';
+    if (status === 'running' && !sessionRunning) { status = 'info'; }
+    const [first, ...rest] = text.split(/\r?\n/);
+    const usn = num(o.usn);
+    const id = str(o.id) ?? (usn !== undefined ? `usn:${usn}` : `#${i}`);
+    if (seen.has(id)) { return; }
+    seen.add(id);
+    out.push({ usn, line: { id, time: str(o.creationTime), status, title: first.trim() || '(no text)', detail: rest.join('\n').trim() || undefined } });
+  });
+  if (out.every((x) => x.usn !== undefined)) { out.sort((a, b) => (a.usn as number) - (b.usn as number)); }
+  return out.map((x) => x.line);
+}
+
+/** A sync session's own state, progress and error as log lines (VB365 keeps no log for synchronization). */
+export function syncLogLines(e: Entity): { lines: LogLine[]; running: boolean } {
+  const running = e.status === 'running';
+  const state = detailsOf(e).find((d) => d.label === 'State')?.value ?? '–';
+  const pct = e.progress?.percent;
+  const lines: LogLine[] = [
+    { id: 'state', status: running ? 'running' : e.status === 'failed' ? 'failed' : 'success', title: `${e.name}: ${state}` },
+    { id: 'progress', status: 'info', title: `Progress: ${pct === undefined ? 'unknown' : `${pct} %`}` },
+  ];
+  if (e.message) {
+    const [first, ...rest] = e.message.split(/\r?\n/);
+    lines.push({ id: 'error', status: 'failed', title: first.trim(), detail: rest.join('\n').trim() || undefined });
+  }
+  return { lines, running };
 }
 
 const FOLDER_ICONS: Record<string, string> = { orgs: 'organization', repos: 'database', jobs: 'checklist' };

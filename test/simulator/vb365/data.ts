@@ -75,6 +75,10 @@ export interface JobSession {
   bytesPerObject: number;
   bottleneck: Bottleneck;
   eTag: number;
+  /** The `details` once it has ended Failed or Warning; default: one of logs.ts's messages, chosen by its id. */
+  message?: string;
+  /** Records its log has in all (start, processing, end); default: sized by its objects (logs.ts). */
+  logItems?: number;
 }
 
 export interface Vb365Data {
@@ -85,6 +89,8 @@ export interface Vb365Data {
   /** Every session, newest first. */
   sessions: JobSession[];
   sessionById: Map<string, JobSession>;
+  /** The session given Vb365Options.benchLogItems records, if any. */
+  bigLogSessionId?: string;
   rng: Rng;
 }
 
@@ -154,7 +160,10 @@ export function generateVb365Data(seed: number, opts: Vb365Options): Vb365Data {
     }
   });
   sessions.sort((a, b) => b.creationTime - a.creationTime);
-  return { installationId, organizations, repositories, jobs, sessions, sessionById: new Map(sessions.map((s) => [s.id, s])), rng };
+  // Vb365Options.benchLogItems: the newest finished session of the first job gets that many log records.
+  const big = opts.benchLogItems ? sessions.find((s) => s.jobId === jobs[0].id && s.plannedEnd !== null) : undefined;
+  if (big) big.logItems = opts.benchLogItems;
+  return { installationId, organizations, repositories, jobs, sessions, sessionById: new Map(sessions.map((s) => [s.id, s])), bigLogSessionId: big?.id, rng };
 }
 
 /** A session's state at time `now` (sessions advance with the clock; nothing runs in the background). */

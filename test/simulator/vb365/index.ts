@@ -87,7 +87,7 @@ export function createVb365App(opts: Vb365Options, ctx: AppContext): Vb365App {
     }
     if (!token) { unauthorized(); return; }
 
-    const c = { v: ver, baseUrl: ctx.baseUrl(), now, data, nulls: opts.nulls === true };
+    const c = { v: ver, baseUrl: ctx.baseUrl(), now, data, nulls: opts.nulls === true, maxPageSize: opts.maxPageSize };
     let allowed: string[] = [];
     for (const route of routes) {
       if ((route.minV && ver < route.minV) || (route.maxV && ver > route.maxV)) continue;

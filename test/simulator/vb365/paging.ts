@@ -13,10 +13,13 @@ function intParam(q: URLSearchParams, name: string, dflt: number): number {
   return Number(raw);
 }
 
-/** offset defaults to 0, limit to 30 and is capped at 10000 (a limit of 0 is rejected; inferred). */
+/**
+ * offset defaults to 0, limit to 30 and is capped at 10000, or at Vb365Options.maxPageSize when set lower (a limit
+ * of 0 is rejected; inferred). The envelope's `limit` is the capped one; `_links.next` says that more follow.
+ */
 export function pageArgs(c: ViewCtx, q: URLSearchParams): PageArgs {
   const offset = intParam(q, 'offset', 0);
-  const limit = Math.min(10_000, intParam(q, 'limit', 30));
+  const limit = Math.min(c.maxPageSize ?? 10_000, 10_000, intParam(q, 'limit', 30));
   if (limit < 1) throw new BadRequest('The limit parameter must be greater than 0.');
   const setId = c.v >= 7 ? q.get('setId') || crypto.randomUUID() : undefined;
   return { offset, limit, setId };

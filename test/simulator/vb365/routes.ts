@@ -1,8 +1,8 @@
 // The VB365 route table. Paths are matched case-insensitively after the /vN prefix.
 import { sessionState, type SessionStatus } from './data';
 import { BadRequest, bare, page } from './paging';
-import type { Runners } from './runners';
-import { logItems } from './runners';
+import { Refused, type Runners } from './runners';
+import { logItems, type LogType } from './logs';
 import { errorView, jobView, logItemView, orgView, repoView, sessionView, syncView, type Ver, type ViewCtx } from './views';
 
 export interface Reply { status: number; body?: unknown }
@@ -58,24 +58,30 @@ function parseAction(body: string): string | undefined {
   return undefined;
 }
 
+// Refusals (a disabled job started, a job that is not running stopped, an enabled job enabled, a disabled job
+// disabled) are 400 RESTExceptionInfo with the server's message; the spec declares only `default` for errors and
+// the docs give no texts, so status and wording are inferred.
 function jobAction(q: RouteReq, action: string): Reply {
   const { c, runners } = q;
   const job = find(c.data.jobs, q.params[0]);
   if (!job) return notFound(c.v, 'Job', q.params[0]);
-  switch (action) {
-    case 'start': {
-      // Inferred: a disabled job cannot start; starting a running job returns the running session.
-      if (!job.isEnabled) return { status: 400, body: errorView(c.v, `Job ${job.name} is disabled.`, 'OperationConflict') };
-      let full = false;
-      try { full = q.body ? (JSON.parse(q.body) as { full?: boolean }).full === true : false; } catch { /* v4/v5 action body */ }
-      const s = runners.startJob(job.id, c.now, full);
-      if (c.v <= 5) return { status: 200 };
-      return c.v >= 8 ? ok(sessionView(c, s)) : { status: 204 };
+  try {
+    switch (action) {
+      case 'start': {
+        let full = false;
+        try { full = q.body ? (JSON.parse(q.body) as { full?: boolean }).full === true : false; } catch { /* v4/v5 action body */ }
+        const s = runners.startJob(job.id, c.now, full);
+        if (c.v <= 5) return { status: 200 };
+        return c.v >= 8 ? ok(sessionView(c, s)) : { status: 204 };
+      }
+      case 'stop': runners.stopJob(job.id, c.now); break;
+      case 'enable': runners.setEnabled(job.id, true); break;
+      case 'disable': runners.setEnabled(job.id, false); break;
+      default: return { status: 400, body: errorView(c.v, `Unknown action '${action}'.`, 'ParameterValidationFailure') };
     }
-    case 'stop': runners.stopJob(job.id, c.now); break;
-    case 'enable': job.isEnabled = true; job.eTag++; break;
-    case 'disable': job.isEnabled = false; job.eTag++; break;
-    default: return { status: 400, body: errorView(c.v, `Unknown action '${action}'.`, 'ParameterValidationFailure') };
+  } catch (e) {
+    if (e instanceof Refused) return { status: 400, body: errorView(c.v, e.message, 'OperationConflict') };
+    throw e;
   }
   return { status: c.v <= 5 ? 200 : 204 };
 }
@@ -147,7 +153,13 @@ export const routes: Route[] = [
   { method: 'GET', re: r(`JobSessions/${ID}/LogItems`), run: ({ c, params, query, seed }) => {
     const s = c.data.sessionById.get(params[0].toLowerCase());
     if (!s) return notFound(c.v, 'Job session', params[0]);
-    const items = logItems(s, c.now, seed);
+    let items = logItems(s, c.now, seed);
+    const type = c.v >= 8 ? query.get('type') : null;
+    if (type) {
+      const types: LogType[] = ['Running', 'Warning', 'Error', 'Success', 'Stop'];
+      if (!types.includes(type as LogType)) throw new BadRequest(`The value '${type}' is not valid for type.`);
+      items = items.filter((l) => l.type === type);
+    }
     if (c.v >= 8 && query.get('orderAsc')?.toLowerCase() === 'false') items.reverse();
     return ok(page(c, `JobSessions/${s.id}/LogItems`, query, items, (l) => logItemView(c, s.id, l)));
   } },

@@ -8,16 +8,28 @@ export interface SyncSession {
   durationMs: number;
   stalled: boolean;
   stoppedAt?: number;
+  /** The sync fails with this error when it reaches 60 % (vb365Data.failSync). */
+  failWith?: string;
 }
 
-export interface SyncState { state: 'Synchronizing' | 'None'; progressPercent: number }
+export interface SyncState { state: 'Synchronizing' | 'None' | 'Failed'; progressPercent: number; error?: string }
+
+/** How the next run of a job goes (vb365Data.nextRun): its end status and message, length and log size. */
+export interface RunPlan { status?: 'Success' | 'Warning' | 'Failed'; message?: string; durationMs?: number; logItems?: number }
+
+/** A job action the server refuses in the job's state: 400 RESTExceptionInfo with this message (texts inferred). */
+export class Refused extends Error {}
 
 // Inferred: the docs never name the state after a sync; we report "None" (the enum's idle value) at 100 %.
-// A stopped sync also goes to "None" and keeps the percentage it had reached (inferred).
+// A stopped sync also goes to "None" and keeps the percentage it had reached (inferred). A sync told to fail
+// (failWith) goes to "Failed" at 60 % with the error text in `error`.
 export function syncState(s: SyncSession, now: number): SyncState {
   const until = s.stoppedAt ?? now;
   const pct = s.stalled ? Math.min(42, Math.floor((until - s.startedAt) / 100))
     : Math.min(100, Math.floor(100 * (until - s.startedAt) / s.durationMs));
+  if (s.failWith !== undefined && pct >= 60) {
+    return { state: 'Failed', progressPercent: 60, error: s.failWith };
+  }
   if (s.stoppedAt !== undefined) return { state: 'None', progressPercent: pct };
   if (!s.stalled && pct >= 100) return { state: 'None', progressPercent: 100 };
   return { state: 'Synchronizing', progressPercent: pct };
@@ -26,9 +38,15 @@ export function syncState(s: SyncSession, now: number): SyncState {
 export class Runners {
   readonly syncs: SyncSession[] = [];
   private readonly stallNext = new Set<string>();
+  private readonly failNext = new Map<string, string>();
+  private readonly plans = new Map<string, RunPlan>();
   constructor(private readonly data: Vb365Data, private readonly syncDurationMs: number, private readonly jobDurationMs: number) {}
 
   stallSync(repositoryId: string): void { this.stallNext.add(repositoryId); }
+  /** The next sync of this repository fails with `error` at 60 %. */
+  failSync(repositoryId: string, error: string): void { this.failNext.set(repositoryId, error); }
+  /** The next start of this job runs as planned (then runs are plain again). */
+  planRun(jobId: string, plan: RunPlan): void { this.plans.set(jobId, plan); }
 
   /** Starts a sync, or returns the one already running for this repository. */
   startSync(repositoryId: string, now: number): SyncSession {
@@ -36,8 +54,9 @@ export class Runners {
     if (running) return running;
     const s: SyncSession = {
       id: this.data.rng.guid(), repositoryId, startedAt: now, durationMs: this.syncDurationMs,
-      stalled: this.stallNext.delete(repositoryId),
+      stalled: this.stallNext.delete(repositoryId), failWith: this.failNext.get(repositoryId),
     };
+    this.failNext.delete(repositoryId);
     this.syncs.push(s);
     return s;
   }
@@ -50,18 +69,24 @@ export class Runners {
     return this.data.sessions.find((s) => s.jobId === jobId && sessionState(s, now).status === 'Running');
   }
 
-  /** Starts the job (a new Running session that counts objects up and ends in Success). A running job is left alone. */
+  /**
+   * Starts the job: a new Running session that counts objects up and ends in Success (or as vb365Data.nextRun
+   * planned). A running job is left alone (its session is returned); a disabled job is refused (inferred).
+   */
   startJob(jobId: string, now: number, full = false): JobSession {
-    const running = this.runningSession(jobId, now);
-    if (running) return running;
     const job = this.data.jobs.find((j) => j.id === jobId);
     if (!job) throw new Error(`no job ${jobId}`);
+    if (!job.isEnabled) throw new Refused(`Job "${job.name}" is disabled. Enable the job to start it.`);
+    const running = this.runningSession(jobId, now);
+    if (running) return running;
+    const plan = this.plans.get(jobId) ?? {};
+    this.plans.delete(jobId);
     const r = new Rng(hashString(`${jobId}:${now}`));
     const s: JobSession = {
       id: this.data.rng.guid(), jobId, repositoryId: job.repositoryId, proxyId: this.data.sessions[0]?.proxyId ?? r.guid(),
-      creationTime: now, plannedEnd: now + this.jobDurationMs, finalStatus: 'Success',
+      creationTime: now, plannedEnd: now + (plan.durationMs ?? this.jobDurationMs), finalStatus: plan.status ?? 'Success',
       objects: r.int(200, 1500), objectsPerSecond: 0, configType: full ? 'Full' : 'Incremental', retryCount: 0,
-      bytesPerObject: r.int(20_000, 400_000), bottleneck: 'Source', eTag: 1,
+      bytesPerObject: r.int(20_000, 400_000), bottleneck: 'Source', eTag: 1, message: plan.message, logItems: plan.logItems,
     };
     this.data.sessions.unshift(s);
     this.data.sessionById.set(s.id, s);
@@ -69,9 +94,24 @@ export class Runners {
     return s;
   }
 
-  stopJob(jobId: string, now: number): void {
+  /** Stops the job's running session (it ends Stopped now); a job that is not running is refused (inferred). */
+  stopJob(jobId: string, now: number): JobSession {
+    const job = this.data.jobs.find((j) => j.id === jobId);
     const s = this.runningSession(jobId, now);
-    if (s) s.stoppedAt = now;
+    if (!s) throw new Refused(`Job "${job?.name ?? jobId}" is not running.`);
+    s.stoppedAt = now;
+    s.eTag++;
+    if (job) job.eTag++;
+    return s;
+  }
+
+  /** Enables or disables the job's schedule; enabling an enabled job (or disabling a disabled one) is refused (inferred). */
+  setEnabled(jobId: string, enabled: boolean): void {
+    const job = this.data.jobs.find((j) => j.id === jobId);
+    if (!job) throw new Error(`no job ${jobId}`);
+    if (job.isEnabled === enabled) throw new Refused(`Job "${job.name}" is already ${enabled ? 'enabled' : 'disabled'}.`);
+    job.isEnabled = enabled;
+    job.eTag++;
   }
 
   deleteSession(id: string): void {
@@ -79,33 +119,4 @@ export class Runners {
     if (i >= 0) this.data.sessions.splice(i, 1);
     this.data.sessionById.delete(id);
   }
-}
-
-export interface LogItemData { id: string; usn: number; type: 'Running' | 'Warning' | 'Error' | 'Success' | 'Stop'; text: string; creationTime: number; endTime: number }
-
-const OBJECT_NAMES = ['Mailbox: Adele Vance', 'Mailbox: Alex Wilber', 'Site: Marketing', 'OneDrive: Diego Siciliani', 'Team: Retail', 'Mailbox: Megan Bowen'];
-
-/** The session's log, generated from its id (deterministic); a running session's log grows with its progress. */
-export function logItems(s: JobSession, now: number, seed: number): LogItemData[] {
-  const st = sessionState(s, now);
-  const r = new Rng(seed ^ hashString(s.id));
-  const end = st.endTime ?? now;
-  const n = Math.min(400, 3 + Math.floor(st.progress / 40));
-  const items: LogItemData[] = [];
-  const at = (i: number): number => s.creationTime + Math.floor((end - s.creationTime) * i / (n + 1));
-  const add = (type: LogItemData['type'], text: string, t: number): void => {
-    items.push({ id: r.guid(), usn: 1000 + items.length, type, text, creationTime: t, endTime: t + r.int(100, 5000) });
-  };
-  add('Success', `Job started at ${new Date(s.creationTime).toISOString()}`, s.creationTime);
-  for (let i = 1; i <= n; i++) {
-    const w = r.float();
-    const name = r.pick(OBJECT_NAMES);
-    if (w < 0.05 && st.status !== 'Success') add('Warning', `Processing ${name} finished with warning: item is too large`, at(i));
-    else add('Success', `Processing ${name}: ${r.int(1, 900)} items processed`, at(i));
-  }
-  if (st.status === 'Running') add('Running', `Processing ${r.pick(OBJECT_NAMES)} (${st.progress} objects so far)`, now);
-  else if (st.status === 'Failed') add('Error', 'Job finished with error: connection to the organization was lost', end);
-  else if (st.status === 'Stopped') add('Stop', 'Job was stopped by user', end);
-  else add(st.status === 'Warning' ? 'Warning' : 'Success', `Job finished with ${st.status.toLowerCase()} at ${new Date(end).toISOString()}`, end);
-  return items;
 }

@@ -1,11 +1,12 @@
 // Per-version JSON shapes. Field sets follow the v6/v7/v8 OpenAPI schemas exactly; v4/v5 reuse the v6 shapes (inferred).
 import { sessionState, type Job, type JobSession, type Organization, type Repository, type Vb365Data } from './data';
-import { syncState, type LogItemData, type SyncSession } from './runners';
+import { syncState, type SyncSession } from './runners';
+import { sessionMessage, type LogItemData } from './logs';
 
 export type Ver = 4 | 5 | 6 | 7 | 8;
 type Json = Record<string, unknown>;
 
-export interface ViewCtx { v: Ver; baseUrl: string; now: number; data: Vb365Data; nulls?: boolean }
+export interface ViewCtx { v: Ver; baseUrl: string; now: number; data: Vb365Data; nulls?: boolean; maxPageSize?: number }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T/;
 
@@ -100,7 +101,7 @@ export function sessionView(c: ViewCtx, s: JobSession): Json {
   const out: Json = { id: s.id };
   if (c.v >= 8) out.jobId = s.jobId;
   if (c.v >= 7) out.repositoryId = s.repositoryId;
-  out.details = st.status === 'Failed' ? 'Connection to the organization was lost' : '';
+  out.details = sessionDetails(s, st.status);
   out.creationTime = iso(s.creationTime);
   if (st.endTime !== null) out.endTime = iso(st.endTime);
   else if (c.v >= 7) out.endTime = null;
@@ -116,6 +117,11 @@ export function sessionView(c: ViewCtx, s: JobSession): Json {
   return nullable(c, out);
 }
 
+/** A session's `details`: the failure or warning message once it has ended Failed or Warning, else ''. */
+export function sessionDetails(s: JobSession, status: string): string {
+  return status === 'Failed' || status === 'Warning' ? s.message ?? sessionMessage(s.id, status) : '';
+}
+
 export function logItemView(c: ViewCtx, sessionId: string, l: LogItemData): Json {
   const out: Json = { id: l.id, usn: l.usn };
   if (c.v >= 8) Object.assign(out, { type: l.type, message: l.text });
@@ -129,7 +135,7 @@ export function logItemView(c: ViewCtx, sessionId: string, l: LogItemData): Json
 export function syncView(c: ViewCtx, s: SyncSession): Json {
   const st = syncState(s, c.now);
   return nullable(c, {
-    id: s.id, repositoryId: s.repositoryId, state: st.state, progressPercent: st.progressPercent, error: null,
+    id: s.id, repositoryId: s.repositoryId, state: st.state, progressPercent: st.progressPercent, error: st.error ?? null,
     _links: { self: href(c, `RepositorySynchronizeSessions/${s.id}`), repository: href(c, `BackupRepositories/${s.repositoryId}`) },
   });
 }
