@@ -256,7 +256,10 @@ class Tools {
     }
     const lines = [...log.lines].sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
     const tail = lines.slice(-n);
-    const bad = lines.filter((l) => (l.status === 'failed' || l.status === 'warning') && !tail.includes(l)).slice(-10);
+    // Records that say what went wrong and are not in the tail: failed ones, else warnings; the first and last five of many.
+    const failedEarlier = lines.filter((l) => l.status === 'failed' && !tail.includes(l));
+    const earlier = failedEarlier.length ? failedEarlier : lines.filter((l) => l.status === 'warning' && !tail.includes(l));
+    const bad = earlier.length > 10 ? [...earlier.slice(0, 5), ...earlier.slice(-5)] : earlier;
     const firstFailed = lines.find((l) => l.status === 'failed');
     const reason = e.message ?? (firstFailed ? [firstFailed.title, firstFailed.detail].filter(Boolean).join(' — ') : undefined);
     const row = (l: typeof lines[number]) => [iso(l.time), l.status, l.title, cell(l.detail, 300)];
@@ -264,7 +267,10 @@ class Tools {
     if (log.note) { out.push(`Note: ${log.note}`); }
     const failed = lines.filter((l) => l.status === 'failed').length;
     const warned = lines.filter((l) => l.status === 'warning').length;
-    if (bad.length) { out.push(`Earlier failed/warning records (${bad.length}):`, table(['time', 'status', 'title', 'detail'], bad.map(row))); }
+    if (bad.length) {
+      const what = failedEarlier.length ? 'failed' : 'warning';
+      out.push(`Earlier ${what} records (${bad.length < earlier.length ? `first and last 5 of ${earlier.length}` : earlier.length}):`, table(['time', 'status', 'title', 'detail'], bad.map(row)));
+    }
     out.push(`Last ${tail.length} of ${lines.length} log records (${failed} failed, ${warned} warning${log.running ? '; the session still runs' : ''}), oldest first:`);
     if (tail.length) { out.push(table(['time', 'status', 'title', 'detail'], tail.map(row))); }
     return out.join('\n');
@@ -412,7 +418,7 @@ class Tools {
     if (b.state === 'declined') { return 'The user declined; nothing was sent.'; }
     const s = b.session.entity;
     this.remember(node.server, s);
-    return `${how === 'start' ? 'Started the job' : 'Started the sync of'} "${node.entity.name}" ${where(node)}: ${typeInfo(kindOf(node.server.def.kind), s.type).noun[0]} id ${s.id ?? '(none)'}, ${resultOf(s.status)}${progressText(s) ? ` ${progressText(s)}` : ''}. The Veeam view and the status bar follow it; veeam_runningWork shows its progress.`;
+    return `${how === 'start' ? 'Started the job' : 'Started the sync of'} "${node.entity.name}" ${where(node)}: ${typeInfo(kindOf(node.server.def.kind), s.type).noun[0]} id ${s.id ?? '(none)'}, ${resultOf(s.status)}${progressText(s) ? ` (${progressText(s)})` : ''}. The Veeam view and the status bar follow it; veeam_runningWork shows its progress.`;
   }
 
   async stopped(node: EntityNode): Promise<string> {
