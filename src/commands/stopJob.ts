@@ -26,7 +26,7 @@ export const stopJob: Command = {
 
 /**
  * One stop POST for a running job or session (never retried), then the tree and the status bar follow
- * the session to its end. The caller has confirmed (the command asks; a chat tool's confirmation did).
+ * the stop to its end. The caller has confirmed (the command asks; a chat tool's confirmation did).
  */
 export async function requestStop(ctx: Ctx, node: EntityNode): Promise<Entity | undefined> {
   const client = ctx.connections.client(node.server);
@@ -37,14 +37,19 @@ export async function requestStop(ctx: Ctx, node: EntityNode): Promise<Entity | 
     (progress) => client.stopJob!(node.entity, undefined, (message) => progress.report({ message })));
   ctx.log.info(`Stop of ${name} on ${node.server.def.name} requested.`);
   vscode.window.setStatusBarMessage(`$(debug-stop) Veeam: stop of ${name} requested`, 5000);
-  // Whatever was being watched for this job is read again now, so the tree shows it ending.
+  // Follow the stop to its end: what is watched for this job is read again now; otherwise the
+  // session the server returned, or the running sessions the job lists now, are watched.
   const watched = ctx.watcher.running().filter((w) => w.item.id === node.id || (job && (w.owner?.id === job.id || w.parent?.id === job.id)));
   for (const w of watched) { ctx.watcher.soon(w.item.id); }
-  if (session && job && !watched.length) {
-    const s = ctx.tree.adopt(job, session);
-    ctx.watcher.watch(s, { owner: job, parent: job });
+  if (!watched.length && job) {
+    const follow = session ? [ctx.tree.adopt(job, session)] : await (async () => {
+      ctx.tree.refresh(job);
+      return (await ctx.tree.entityChildren(job)).filter((n) => n.entity.status === 'running' || n.entity.status === 'queued');
+    })();
+    for (const s of follow) { ctx.watcher.watch(s, { owner: job, parent: job }); ctx.watcher.soon(s.id); }
+    if (!follow.length) { ctx.tree.update(job, await client.refresh(job.entity)); }
   } else if (!watched.length) {
-    ctx.tree.refresh(job ?? node);
+    ctx.tree.refresh(node);
   }
   return session;
 }

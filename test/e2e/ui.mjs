@@ -731,6 +731,56 @@ try {
     if (!/<(\w+:)?[Ii]d>/.test(text) && !/\bid="/.test(text)) throw new Error('the VB365 XML document has no id');
   });
 
+  await step('VB365: Open Session Log of a failed session and find the failure line; Stop a running job after the confirmation', async () => {
+    await page.keyboard.press('Escape');
+    const jobs = row('Jobs', 2);
+    await expand(jobs);
+    for (const j of (await childrenOf(jobs)).filter((c) => c.expanded === 'true')) await collapse(row(j.label, 3));
+    const failedJob = row('Fabrikam entire org', 3);
+    await expand(failedJob);
+    const sk = await waitChildren(failedJob, (k) => k.some((c) => /^Failed · /.test(c.description)), 'Fabrikam entire org sessions');
+    const failed = sk.find((c) => /^Failed · /.test(c.description));
+    lap(`failed session ${JSON.stringify(`${failed.label} | ${failed.description}`)}`);
+    if (!/^Failed · .+ · .+/.test(failed.description)) throw new Error(`the failed session's description has no reason: ${failed.description}`);
+    const { menu, labels } = await contextMenu(row(failed.label, 4));
+    lap(`failed session context menu ${JSON.stringify(labels)}`);
+    if (!labels.some((l) => l.startsWith('Copy Failure Message'))) throw new Error('no "Copy Failure Message" on a failed session');
+    await chooseMenu(menu, 'Open Session Log');
+    const end = Date.now() + 20000;
+    let title = '';
+    while (Date.now() < end && !title.endsWith('.log')) { title = await activeTabTitle().catch(() => ''); await sleep(200); }
+    if (!title.endsWith('.log')) throw new Error(`active editor tab ${JSON.stringify(title)} is not a session log`);
+    const text = await keepDocument(title);
+    const failLine = text.split('\n').find((l) => l.startsWith('✖ Failed'));
+    if (!failLine) throw new Error(`the log has no marked failure line: ${JSON.stringify(text.slice(0, 400))}`);
+    lap(`failure line ${JSON.stringify(failLine.slice(0, 160))}`);
+    await shot('06b-session-log');
+    await collapse(failedJob);
+    // Stop: the seeded "SharePoint and OneDrive" runs until stopped.
+    const running = row('SharePoint and OneDrive', 3);
+    const before = (await childrenOf(jobs)).find((c) => c.label === 'SharePoint and OneDrive');
+    lap(`running job ${JSON.stringify(before?.description)}`);
+    const m2 = await contextMenu(running);
+    lap(`running job context menu ${JSON.stringify(m2.labels)}`);
+    if (m2.labels.some((l) => /^Start Job/.test(l))) throw new Error('Start Job offered on a running job');
+    await chooseMenu(m2.menu, 'Stop Job…');
+    const dialog = page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor({ timeout: 15000 });
+    const dtext = norm(await dialog.innerText());
+    if (!dtext.includes('SharePoint and OneDrive') || !/will end/.test(dtext)) throw new Error(`the Stop confirmation does not name the job or say the session ends: ${dtext}`);
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^\s*Stop\s*$/ }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10000 });
+    const stopEnd = Date.now() + 30000;
+    let desc = '';
+    while (Date.now() < stopEnd) {
+      desc = (await childrenOf(jobs)).find((c) => c.label === 'SharePoint and OneDrive')?.description ?? '';
+      if (desc && !/^Running/.test(desc)) break;
+      await sleep(300);
+    }
+    lap(`after Stop the job says ${JSON.stringify(desc)}`);
+    if (/^Running/.test(desc)) throw new Error(`the stopped job still says ${desc} after 30 s`);
+  });
+
   await step('Enterprise Manager: Replica Sessions → Open as XML', async () => {
     await collapse(row(VB, 1)).catch(() => {});
     await runCommand('Veeam: Add Server…');
