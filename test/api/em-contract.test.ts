@@ -148,6 +148,64 @@ test('Task (Running, Finished, failed), task list and every error validate', asy
   await expectValid('401', '/api/jobs', 'Error', { headers: { 'X-RestSvcSessionId': 'bogus' } }, 401);
 });
 
+test('job actions: stop (Stopping, then Stopped/Failed with the reason), retry, toggleScheduleEnabled and their refusals validate', async () => {
+  const jobs = h.app.hooks.jobs();
+  const fileserver = jobs.find((j) => j.name === 'Fileserver Backup')!;
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const taskOf = async (xml: string) => { await wait(900); return expectValid('Task', `/api/tasks/${/<TaskId>([^<]+)/.exec(xml)![1]}`, 'Task'); };
+
+  // Stop a running job: the Task succeeds; the session is Stopping, then Stopped, Failed, with the reason on it and its VMs.
+  const running = h.app.hooks.addSession(fileserver.id, { running: true, durationMs: 60_000, vmCount: 4 });
+  const stop = await expectValid('Task stop', `/api/jobs/${fileserver.id}?action=stop`, 'Task', { method: 'POST' }, 202);
+  assert.match(stop, /<Operation>StopJob<\/Operation>/);
+  const stopping = await expectValid('Stopping session', `/api/backupSessions/${running.id}?format=Entity`, 'BackupJobSession');
+  assert.match(stopping, /<State>Stopping<\/State><Result>None<\/Result>/);
+  assert.match(await taskOf(stop), /<State>Finished<\/State><Operation>StopJob<\/Operation><Result Success="true"><Message>Job "Fileserver Backup" stopped\.<\/Message>/);
+  await wait(300);
+  const stopped = await expectValid('Stopped session', `/api/backupSessions/${running.id}?format=Entity`, 'BackupJobSession');
+  assert.match(stopped, /<State>Stopped<\/State><Result>Failed<\/Result><Progress>\d+<\/Progress><FailureMessage>Job has been stopped by user\.<\/FailureMessage>/);
+  const tasks = await expectValid('stopped task sessions', `/api/backupSessions/${running.id}/taskSessions?format=Entity`, 'BackupTaskSessions');
+  assert.match(tasks, /<Result>Failed<\/Result><Reason>Stopped by user\.<\/Reason>/);
+
+  // Stop of an idle job: a Task whose Result failed.
+  const idle = await expectValid('Task stop idle', `/api/jobs/${fileserver.id}?action=stop`, 'Task', { method: 'POST' }, 202);
+  assert.match(await taskOf(idle), /<Result Success="false"><Message>Failed to stop job "Fileserver Backup": the job is not running\.<\/Message>/);
+
+  // Retry after the stopped (failed) session: a new IsRetry session for the VMs that did not finish.
+  const retry = await expectValid('Task retry', `/api/jobs/${fileserver.id}?action=retry`, 'Task', { method: 'POST' }, 202);
+  assert.match(await taskOf(retry), /<Operation>RetryJob<\/Operation><Result Success="true"><Message>Job "Fileserver Backup" triggered to retry\.<\/Message>/);
+  const retried = await expectValid('retry session', `/api/query?type=BackupJobSession&format=Entities&sortDesc=CreationTime&pageSize=1&filter=${encodeURIComponent(`JobUid==${fileserver.uid}`)}`, 'QueryResult');
+  assert.match(retried, /<IsRetry>true<\/IsRetry>/);
+  // Retry while it runs: a failed Task; retry after a success: 400 <Error>.
+  const busy = await expectValid('Task retry running', `/api/jobs/${fileserver.id}?action=retry`, 'Task', { method: 'POST' }, 202);
+  assert.match(await taskOf(busy), /Success="false"><Message>Failed to retry job "Fileserver Backup": the job is already running\./);
+  const exchange = jobs.find((j) => j.name === 'Exchange Backup')!;
+  h.app.hooks.addSession(exchange.id, { result: 'Success', agoMs: 1000, durationMs: 1000 });
+  const refused = await expectValid('retry of a success', `/api/jobs/${exchange.id}?action=retry`, 'Error', { method: 'POST' }, 400);
+  assert.match(refused, /Message="Cannot retry job &quot;Exchange Backup&quot;: its last session ended with Success\. Only failed or warning sessions can be retried\." StatusCode="400" Status="BadRequest"/);
+
+  // toggleScheduleEnabled flips ScheduleEnabled; a disabled job has no NextRun.
+  assert.match(await expectValid('Job before', `/api/jobs/${exchange.id}?format=Entity`, 'Job'), /<ScheduleEnabled>true<\/ScheduleEnabled><NextRun>/);
+  const toggle = await expectValid('Task toggle', `/api/jobs/${exchange.id}?action=toggleScheduleEnabled`, 'Task', { method: 'POST' }, 202);
+  assert.match(await taskOf(toggle), /<Operation>ToggleScheduleEnabled<\/Operation><Result Success="true"><Message>Schedule of job "Exchange Backup" is now disabled\.<\/Message>/);
+  const disabled = await expectValid('Job schedule disabled', `/api/jobs/${exchange.id}?format=Entity`, 'Job');
+  assert.match(disabled, /<Link Rel="ToggleScheduleEnabled" Href="[^"]+\?action=toggleScheduleEnabled"\/>/);
+  assert.match(disabled, /<ScheduleConfigured>true<\/ScheduleConfigured><ScheduleEnabled>false<\/ScheduleEnabled><\/Job>/);
+  await expectValid('Task unknown job', '/api/jobs/00000000-0000-0000-0000-000000000000?action=stop', 'Error', { method: 'POST' }, 404);
+});
+
+test('failed and warning sessions carry FailureMessage; their task sessions the Reason', async () => {
+  const job = h.app.hooks.jobs().find((j) => j.name === 'CRM Backup')!;
+  const msg = 'Error: Cannot connect to host esx02.lab.local. Connection refused.';
+  const failed = h.app.hooks.addSession(job.id, { result: 'Failed', message: msg, vmCount: 3, failedVms: 2 });
+  const xml = await expectValid('failed session', `/api/backupSessions/${failed.id}?format=Entity`, 'BackupJobSession');
+  assert.match(xml, /<Result>Failed<\/Result><Progress>100<\/Progress><FailureMessage>Error: Cannot connect to host esx02\.lab\.local\. Connection refused\.<\/FailureMessage>/);
+  const tasks = await expectValid('failed task sessions', `/api/backupSessions/${failed.id}/taskSessions?format=Entity`, 'BackupTaskSessions');
+  assert.equal(tasks.split('<Reason>Error: Cannot connect').length - 1, 2, 'two VMs failed with the reason');
+  const warn = await expectValid('warning sessions', `/api/query?type=BackupJobSession&format=Entities&pageSize=5&filter=Result==Warning`, 'QueryResult');
+  assert.match(warn, /<Result>Warning<\/Result><Progress>100<\/Progress><FailureMessage>Warning: [^<]+<\/FailureMessage>/);
+});
+
 test('JSON: BOM, PascalCase, Links arrays, Refs and double-nested query results, JSON errors', async () => {
   const refs = await get('/api/jobs', {}, true);
   assert.equal(refs.text.charCodeAt(0), 0xfeff);

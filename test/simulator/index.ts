@@ -6,7 +6,7 @@ import type * as net from 'node:net';
 import * as path from 'node:path';
 import { generateCertificate, type GeneratedCert } from './certs';
 import { capture, errorBody, hugeBody, htmlPage, malform, matchFault, writeBody, type ServerKind } from './faults';
-import type { AppContext, CertMode, EmOptions, FaultRule, RequestRecord, ServerApp, Simulator, SimulatorOptions, SimulatorStats } from './types';
+import type { AppContext, CertMode, EmDataHooks, EmOptions, FaultRule, RequestRecord, ServerApp, Simulator, SimulatorOptions, SimulatorStats } from './types';
 import { createVb365App } from './vb365';
 import { createVbrApp } from './vbr';
 import { sessionState } from './vb365/data';
@@ -281,6 +281,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       failSync: (id, error) => vb365.runners.failSync(id.toLowerCase(), error),
     },
     vbrData: vbr.hooks,
+    emData: (em as ServerApp & { hooks?: EmDataHooks }).hooks ?? new Proxy({} as EmDataHooks, {
+      get: () => () => { throw new Error('The Enterprise Manager simulator is not available.'); },
+    }),
     close: stop,
   };
   return sim;

@@ -80,6 +80,38 @@ export interface EmOptions {
    * FreeSpace, Progress, TotalSize. Href and Links stay (they locate the resource). Default false.
    */
   nulls?: boolean;
+  /** How long a session stays "Stopping" after POST ?action=stop before it is Stopped (Failed). Default 1000 ms. */
+  stopDurationMs?: number;
+}
+
+/** A job session a test adds to an EM job (EmDataHooks.addSession); it becomes the job's newest session. */
+export interface EmSessionSpec {
+  /** Final result. Default 'Success'. */
+  result?: 'Success' | 'Warning' | 'Failed';
+  /** FailureMessage of the session and Reason of its failed/warning task sessions. Default: a seeded VBR message. */
+  message?: string;
+  /** Task sessions (one per VM). Default 3; more than 20 get numbered names (dc01-01, …). */
+  vmCount?: number;
+  /** How many of the last task sessions end with `result` when it is not Success. Default 1. */
+  failedVms?: number;
+  /** Running: starts now and runs `durationMs` (default 60 s). Otherwise it ended `agoMs` ago (default 2 h) after `durationMs` (default 10 min). */
+  running?: boolean;
+  durationMs?: number;
+  agoMs?: number;
+}
+
+/** Test hooks on the EM simulator's data (ids are the GUIDs of the hrefs; `uid` the urn:veeam: UIDs). */
+export interface EmDataHooks {
+  jobs(): { id: string; uid: string; name: string; server: string; jobType: string; scheduleEnabled: boolean; running: boolean;
+    /** Result of the newest session that has started ('None' while it runs). */
+    lastResult?: string }[];
+  /** Add a session to a job (by GUID or UID): a failed one with a message, a running one to stop, one with many task sessions. */
+  addSession(jobId: string, spec: EmSessionSpec): { id: string; uid: string };
+  /** Set a job's ScheduleEnabled directly (what toggleScheduleEnabled flips). */
+  setScheduleEnabled(jobId: string, enabled: boolean): void;
+  /** Backup and replica job sessions created in [since, until] (ms) that the query service serves. */
+  countSessions(since: number, until?: number): number;
+  repositories(): { id: string; uid: string; name: string; server: string; capacity: number; free: number }[];
 }
 
 /** VBR REST revisions (x-api-version header values), newest first. 1.1-* and 1.2-* behave as 1.2, 1.3-* as 1.3. */
@@ -237,6 +269,8 @@ export interface Simulator {
   };
   /** Test hooks on the VBR server (see VbrHooks). */
   vbrData: VbrHooks;
+  /** Test hooks on the EM data (throw when the EM simulator is not available). */
+  emData: EmDataHooks;
   close(): Promise<void>;
 }
 

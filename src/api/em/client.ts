@@ -1,14 +1,36 @@
 // Veeam Backup Enterprise Manager client: logon sessions (X-RestSvcSessionId), XML (or JSON)
-// reads through the query service, documents as received, and the job-start Task flow.
+// reads through the query service, documents as received, and the job actions as Tasks.
 // Transport, the 401 policy and error bodies come from BaseClient (../http/base).
+//
+// Requests (every list is a GET /api/query?type=…&format=Entities):
+//   children(jobs folder)   the page of Jobs, then per session type on it one query of the server's sessions
+//                           of the last 2 days (BackupServerUid==…;CreationTime>=…, sortDesc, pageSize 1000) for
+//                           each job's last state, result and FailureMessage, and only for jobs not found there
+//                           one query per 25 of them over 31 days ((JobUid==…,…);CreationTime>=…): 2–3 requests
+//                           a page usually, never one per job
+//   refresh(job)            GET the job ?format=Entity and, at the same time, its newest session (pageSize 1)
+//   startJob, retryJob      the job's newest session (pageSize 1), POST /api/jobs/{id}?action=start|retry,
+//                           GET /api/tasks/{id} until Finished, then the newest session until a new one appears
+//   stopJob                 POST ?action=stop, the Task, then the stopped session (GET it, or the job's newest)
+//   setJobEnabled           GET the job (ScheduleEnabled); only if it differs POST ?action=toggleScheduleEnabled,
+//                           the Task, GET the job again
+//   sessionLog              EM has no log records: GET the session (still running?) and its task sessions,
+//                           all pages of 1000 (JobSessionUid==…, sortAsc CreationTime); a task session: GET it
+//   sessionsSince           BackupJobSession and ReplicaJobSession with CreationTime>=since(;<=until),
+//                           sortDesc, pageSize 1000, page after page up to `limit`: ceil(n/1000) per type
+//   repositories            Repository, pageSize 1000 (one request up to 1000 repositories)
+// Every POST is sent once (BaseClient never re-sends one after a 401; the transport never retries one).
 import { VeeamError } from '../errors';
 import { htmlError, parseJson, stripBom } from '../http/body';
 import { HttpResponse, Method } from '../http/transport';
 import { BaseClient, ServerMessage } from '../http/base';
 import { waitFor } from '../http/wait';
-import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition, SessionFilter } from '../model';
-import { FilterExpr, and, cond, eq, formatFilter, sessionFilterExpr } from './filter';
-import { EmType, folder, mapEntity } from './map';
+import type {
+  ClientDeps, Entity, LogLine, Page, RawDocument, ServerClient, ServerDefinition, SessionFilter, SessionLog, SessionQuery,
+} from '../model';
+import { bytes, duration } from '../format';
+import { FilterExpr, and, cond, eq, formatFilter, or, sessionFilterExpr } from './filter';
+import { EmType, LastRun, folder, lastRunOf, lastRunOfJob, mapEntity } from './map';
 import { Obj, arr, links, obj, parseXml, reindent, text } from './xml';
 import { followTask } from './task';
 import { sleep } from '../http/sleep';
@@ -18,6 +40,26 @@ const LIST_TAG: Record<EmType, string> = {
   ReplicaJobSession: 'ReplicaJobSessions', BackupTaskSession: 'BackupTaskSessions', ReplicaTaskSession: 'ReplicaTaskSessions',
 };
 const DAY = 86_400_000;
+/** The largest page EM is asked for (fewest requests for bulk reads). */
+const BULK = 1000;
+/** How far back the sessions of a server are read for the last results of its jobs (then of the jobs not found). */
+const RECENT_DAYS = 2;
+const LAST_RUN_DAYS = 31;
+const UIDS_PER_QUERY = 25;
+const RUNNING = new Set(['starting', 'working', 'resuming', 'pausing', 'stopping', 'inprogress']);
+const LOG_NOTE = "Enterprise Manager's REST API has no session log records; these are the session's task sessions (one per VM) with their results and reasons.";
+const TASK_LOG_NOTE = "Enterprise Manager's REST API has no session log records; this is the task session's own start, result and reason.";
+
+/** A job an action is sent to: its path (/api/jobs/{id}), name for messages, UID and session type. */
+interface JobTarget { path: string; name: string; uid: string; sessionType: EmType }
+
+type JobAction = 'start' | 'stop' | 'retry' | 'toggleScheduleEnabled';
+const ACTION_WORDS: Record<JobAction, { noun: string; verb: string; undone: string }> = {
+  start: { noun: 'start', verb: 'start', undone: 'the job was not started. Start it again' },
+  stop: { noun: 'stop', verb: 'stop', undone: 'the job was not stopped. Stop it again' },
+  retry: { noun: 'retry', verb: 'retry', undone: 'the job was not retried. Retry it again' },
+  toggleScheduleEnabled: { noun: 'schedule change', verb: 'change the schedule of', undone: "the job's schedule was not changed. Try again" },
+};
 
 export interface EmClientOptions {
   /** Representation used for reads: 'xml' (default, EM's native one) or 'json'. */
@@ -123,7 +165,9 @@ export class EmClient extends BaseClient<string> implements ServerClient {
 
   protected override unauthorized(res: HttpResponse, method: Method, path: string, notResent: boolean): VeeamError {
     if (notResent) {
-      return new VeeamError('auth', `${this.host} rejected the logon session; the job was not started. Start it again to use a new session.`,
+      const action = /[?&]action=(\w+)/.exec(path)?.[1] as JobAction | undefined;
+      const undone = (action && ACTION_WORDS[action]?.undone) ?? 'nothing was sent twice. Try again';
+      return new VeeamError('auth', `${this.host} rejected the logon session; ${undone} to use a new session.`,
         { status: res.status, method, path: path.split('?')[0] });
     }
     const e = this.error(res, path);
@@ -223,7 +267,7 @@ export class EmClient extends BaseClient<string> implements ServerClient {
       if ((r.folder === 'jobs' || r.folder === 'repositories') && !r.serverUid) { return { items: [] }; }
       switch (r.folder) {
         case 'backupServers': return this.pageOf('BackupServer', { page, sortAsc: 'Name' }, signal);
-        case 'jobs': return this.pageOf('Job', { page, sortAsc: 'Name', filter: eq('BackupServerUid', r.serverUid) }, signal);
+        case 'jobs': return this.jobsPage(r.serverUid, page, signal);
         case 'repositories': return this.pageOf('Repository', { page, sortAsc: 'Name', filter: eq('BackupServerUid', r.serverUid) }, signal);
         case 'backupSessions':
           return this.pageOf('BackupJobSession', { page, sortDesc: 'CreationTime', filter: sessionFilterExpr(filter, 'JobName') }, signal);
@@ -252,6 +296,12 @@ export class EmClient extends BaseClient<string> implements ServerClient {
 
   async refresh(e: Entity, signal?: AbortSignal): Promise<Entity> {
     if (e.type === 'folder' || !e.ref.href) { return e; }
+    if (e.type === 'job' && e.id) {
+      // The job and its newest session at once: EM's Job has no last result.
+      const [v, last] = await Promise.all([this.read(this.local(e.ref.href), signal),
+        this.newestSession((e.ref.sessionType as EmType) || 'BackupJobSession', e.id, signal)]);
+      return mapEntity('Job', v, Date.now(), last ? lastRunOf(last) : null);
+    }
     const v = await this.read(this.local(e.ref.href), signal);
     return mapEntity(e.ref.type as EmType, v);
   }
@@ -276,33 +326,230 @@ export class EmClient extends BaseClient<string> implements ServerClient {
 
   async startJob(job: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity> {
     if (job.type !== 'job') { throw new VeeamError('config', `"${job.name}" is not a job.`); }
-    if (!job.id || !job.ref.href) { throw new VeeamError('config', `"${job.name}" came from the server without a UID or link; it cannot be started.`); }
-    const jobUid = job.id;
-    const sessionType = (job.ref.sessionType as EmType) || 'BackupJobSession';
-    const newest = async () => (await this.query(sessionType,
-      { page: 1, pageSize: 1, sortDesc: 'CreationTime', filter: eq('JobUid', jobUid) }, signal)).items[0];
-    const before = text((await newest())?.UID);
-    const u = new URL(job.ref.href, this.definition.url);
-    const startPath = `${u.pathname}?action=start`;
-    const res = await this.call('POST', startPath, signal, 'application/xml', `job "${job.name}"`);   // never retried
-    const task = this.parseXmlBody(res, startPath).value;
+    return this.runAndFindSession(this.jobTarget(job, 'started'), 'start', signal, onStatus);
+  }
+
+  /** Retry a job whose last session failed or warned: POST ?action=retry, the Task, then the new (IsRetry) session. */
+  async retryJob(job: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity> {
+    return this.runAndFindSession(this.jobTarget(job, 'retried'), 'retry', signal, onStatus);
+  }
+
+  /**
+   * Stop a running job, or the job of a running session: POST /api/jobs/{id}?action=stop and its Task.
+   * Returns the session to follow to its end (re-read; it may still be "Stopping"), if it can be read.
+   */
+  async stopJob(target: Entity, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity | undefined> {
+    const t = this.jobTarget(target, 'stopped');
+    const message = await this.jobTask(t, 'stop', signal, onStatus);
+    onStatus?.(message ?? `Job "${t.name}" stopped.`);
+    try {
+      if (target.type === 'backupSession' || target.type === 'replicaSession') { return await this.refresh(target, signal); }
+      const newest = await this.newestSession(t.sessionType, t.uid, signal);
+      return newest ? mapEntity(t.sessionType, newest) : undefined;
+    } catch (e) {
+      if (e instanceof VeeamError && e.kind === 'cancelled') { throw e; }
+      return undefined;   // stopped; the session could not be read now (the tree reads it again)
+    }
+  }
+
+  /**
+   * Enable or disable a job's schedule. EM only toggles (?action=toggleScheduleEnabled), so the job is read
+   * first (one GET) and the toggle is sent only when its state differs from the one asked for; otherwise
+   * nothing is sent and onStatus says so. Returns the job as it is afterwards.
+   */
+  async setJobEnabled(job: Entity, enabled: boolean, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<Entity> {
+    const verb = enabled ? 'enabled' : 'disabled';
+    if (job.type !== 'job') { throw new VeeamError('config', `"${job.name}" is not a job.`); }
+    const t = this.jobTarget(job, verb);
+    const path = this.local(job.ref.href);
+    const last = lastRunOfJob(job) ?? null;
+    const before = await this.read(path, signal);
+    const state = text(before.ScheduleEnabled);
+    if (text(before.ScheduleConfigured) === 'false' || (state !== 'true' && state !== 'false')) {
+      throw new VeeamError('config', `"${t.name}" has no schedule on the backup server; there is nothing to ${enabled ? 'enable' : 'disable'}.`);
+    }
+    if ((state === 'true') === enabled) {
+      onStatus?.(`The schedule of "${t.name}" is already ${verb}; nothing was changed.`);
+      return mapEntity('Job', before, Date.now(), last);
+    }
+    const message = await this.jobTask(t, 'toggleScheduleEnabled', signal, onStatus);
+    const after = await this.read(path, signal);
+    const now = text(after.ScheduleEnabled);
+    onStatus?.(now === String(enabled) ? message ?? `The schedule of "${t.name}" is now ${verb}.`
+      : `Enterprise Manager reports the schedule of "${t.name}" as ${now === 'true' ? 'enabled' : now === 'false' ? 'disabled' : 'unknown'} after the change.`);
+    return mapEntity('Job', after, Date.now(), last);
+  }
+
+  /**
+   * EM's REST API has no session log records. A job session's "log" is its task sessions (one per VM,
+   * every page) with their results and reasons; a task session's is its own start and result.
+   */
+  async sessionLog(session: Entity, signal?: AbortSignal): Promise<SessionLog> {
+    if (!session.ref.href || !session.id) {
+      throw new VeeamError('config', `"${session.name}" came from the server without a UID or link; its task sessions cannot be read.`);
+    }
+    const path = this.local(session.ref.href);
+    if (session.type === 'taskSession') {
+      const o = await this.read(path, signal);
+      return { lines: ownTaskLines(o), note: TASK_LOG_NOTE, running: isRunning(text(o.State)) || text(o.State)?.toLowerCase() === 'pending' };
+    }
+    if (session.type !== 'backupSession' && session.type !== 'replicaSession') {
+      throw new VeeamError('config', `"${session.name}" is not a session; it has no log.`);
+    }
+    const taskType = (session.ref.taskType as EmType) || 'BackupTaskSession';
+    const [s, tasks] = await Promise.all([
+      this.read(path, signal),
+      this.queryAll(taskType, { sortAsc: 'CreationTime', filter: eq('JobSessionUid', session.id) }, Infinity, signal),
+    ]);
+    return { lines: tasks.map(taskLine), note: LOG_NOTE, running: isRunning(text(s.State)) };
+  }
+
+  /** Backup and replica job sessions created in the window, newest first, at most `limit`. */
+  async sessionsSince(q: SessionQuery, signal?: AbortSignal): Promise<Entity[]> {
+    const since = new Date(q.since), until = q.until ? new Date(q.until) : undefined;
+    if (Number.isNaN(since.getTime()) || (until && Number.isNaN(until.getTime()))) {
+      throw new VeeamError('config', `Invalid time window ${q.since} – ${q.until ?? 'now'}.`);
+    }
+    const limit = q.limit ?? 10_000;
+    if (limit <= 0) { return []; }
+    const filter = and(cond('CreationTime', '>=', since), until ? cond('CreationTime', '<=', until) : undefined);
+    const types: EmType[] = ['BackupJobSession', 'ReplicaJobSession'];
+    const now = Date.now();
+    const lists = await Promise.all(types.map(async (type) =>
+      (await this.queryAll(type, { sortDesc: 'CreationTime', filter }, limit, signal)).map((o, i) => this.keyed(mapEntity(type, o, now), i))));
+    const time = (e: Entity) => (e.startedAt ? Date.parse(e.startedAt) : NaN);
+    return lists.flat()
+      .sort((a, b) => (Number.isFinite(time(b)) ? time(b) : -Infinity) - (Number.isFinite(time(a)) ? time(a) : -Infinity))
+      .slice(0, limit);
+  }
+
+  /** Every repository of every backup server, with capacity and free space. */
+  async repositories(signal?: AbortSignal): Promise<Entity[]> {
+    const now = Date.now();
+    return (await this.queryAll('Repository', { sortAsc: 'Name' }, Infinity, signal)).map((o, i) => this.keyed(mapEntity('Repository', o, now), i));
+  }
+
+  // ---- jobs and their last runs ---------------------------------------------------------
+
+  /** An entity without a UID gets its position in the key (the tree's ids derive from keys). */
+  private keyed(e: Entity, i: number): Entity {
+    if (!e.id) { e.key = `${e.key}#${i}`; }
+    return e;
+  }
+
+  /** A page of a server's jobs, each with its newest session (one query per session type on the page, not one per job). */
+  private async jobsPage(serverUid: string, page: number, signal?: AbortSignal): Promise<Page> {
+    const size = this.deps.http.pageSize;
+    const r = await this.query('Job', { page, sortAsc: 'Name', filter: eq('BackupServerUid', serverUid) }, signal);
+    const wanted = r.items.filter((o) => text(o.UID)).map((o) => ({ uid: text(o.UID)!, type: sessionTypeOf(o) }));
+    const last = wanted.length ? await this.lastRuns(serverUid, wanted, signal) : new Map<string, LastRun>();
+    const now = Date.now();
+    const items = r.items.map((o, i) => {
+      const uid = text(o.UID);
+      return this.keyed(mapEntity('Job', o, now, uid ? last.get(uid) ?? null : undefined), (page - 1) * size + i);
+    });
+    return { items, next: r.more ? String(page + 1) : undefined };
+  }
+
+  /**
+   * The newest session of each job, by JobUid, without a request per job. Per session type: one query of
+   * the server's sessions of the last RECENT_DAYS days (newest first, up to BULK), which finds every job that
+   * ran lately; then, only for the jobs it did not find (they run rarely, so they have few sessions), one
+   * query per UIDS_PER_QUERY of them over LAST_RUN_DAYS days. A job without a session in that time shows no
+   * last result. When a lookup fails the jobs are still listed, without it (the failed request is in the
+   * request log).
+   */
+  private async lastRuns(serverUid: string, jobs: { uid: string; type: EmType }[], signal?: AbortSignal): Promise<Map<string, LastRun>> {
+    const out = new Map<string, LastRun>();
+    const now = Date.now();
+    const take = async (type: EmType, filter: FilterExpr | undefined): Promise<void> => {
+      let items: Obj[];
+      try {
+        items = (await this.query(type, { page: 1, pageSize: BULK, sortDesc: 'CreationTime', filter }, signal)).items;
+      } catch (e) {
+        if (e instanceof VeeamError && e.kind === 'cancelled') { throw e; }
+        return;
+      }
+      for (const s of items) {
+        const job = text(s.JobUid);
+        if (job && !out.has(job)) { out.set(job, lastRunOf(s)); }
+      }
+    };
+    const types = [...new Set(jobs.map((j) => j.type))];
+    await Promise.all(types.map(async (type) => {
+      await take(type, and(eq('BackupServerUid', serverUid), cond('CreationTime', '>=', new Date(now - RECENT_DAYS * DAY))));
+      const missing = jobs.filter((j) => j.type === type && !out.has(j.uid)).map((j) => j.uid);
+      const chunks: string[][] = [];
+      for (let i = 0; i < missing.length; i += UIDS_PER_QUERY) { chunks.push(missing.slice(i, i + UIDS_PER_QUERY)); }
+      await Promise.all(chunks.map((uids) =>
+        take(type, and(or(...uids.map((u) => eq('JobUid', u))), cond('CreationTime', '>=', new Date(now - LAST_RUN_DAYS * DAY))))));
+    }));
+    return out;
+  }
+
+  /** The job's newest session (sortDesc CreationTime, pageSize 1). */
+  private async newestSession(type: EmType, jobUid: string, signal?: AbortSignal): Promise<Obj | undefined> {
+    return (await this.query(type, { page: 1, pageSize: 1, sortDesc: 'CreationTime', filter: eq('JobUid', jobUid) }, signal)).items[0];
+  }
+
+  /** Every page of a query, BULK at a time, until `limit` items. */
+  private async queryAll(type: EmType, a: Omit<QueryArgs, 'page' | 'pageSize'>, limit: number, signal?: AbortSignal): Promise<Obj[]> {
+    const pageSize = Math.max(1, Math.min(BULK, limit));
+    const out: Obj[] = [];
+    for (let page = 1; ; page++) {
+      const r = await this.query(type, { ...a, page, pageSize }, signal);
+      out.push(...r.items);
+      if (!r.more || !r.items.length || out.length >= limit) { return out.slice(0, limit); }
+    }
+  }
+
+  /** The job a job action goes to: the job itself, or the job of a session. */
+  private jobTarget(e: Entity, done: string): JobTarget {
+    if (e.type === 'job') {
+      if (!e.id || !e.ref.href) { throw new VeeamError('config', `"${e.name}" came from the server without a UID or link; it cannot be ${done}.`); }
+      return { path: new URL(e.ref.href, this.definition.url).pathname, name: e.name, uid: e.id,
+        sessionType: (e.ref.sessionType as EmType) || 'BackupJobSession' };
+    }
+    if (e.type === 'backupSession' || e.type === 'replicaSession') {
+      const uid = e.ref.jobUid;
+      const guid = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(uid ?? '')?.[1];
+      const path = e.ref.jobHref ? new URL(e.ref.jobHref, this.definition.url).pathname : guid ? `/api/jobs/${guid}` : undefined;
+      if (!uid || !path) { throw new VeeamError('config', `"${e.name}" names no job (no JobUid); its job cannot be ${done}.`); }
+      return { path: path.replace(/\/+$/, ''), name: e.jobName ?? e.name, uid, sessionType: e.ref.type as EmType };
+    }
+    throw new VeeamError('config', `"${e.name}" is not a job.`);
+  }
+
+  /** One POST /api/jobs/{id}?action=…, never retried, and its Task followed to Finished; returns the Task's message. */
+  private async jobTask(t: JobTarget, action: JobAction, signal?: AbortSignal, onStatus?: (message: string) => void): Promise<string | undefined> {
+    const w = ACTION_WORDS[action];
+    const path = `${t.path}?action=${action}`;
+    const res = await this.call('POST', path, signal, 'application/xml', action === 'start' ? `job "${t.name}"` : `the ${w.noun} of job "${t.name}"`);
+    const task = this.parseXmlBody(res, path).value;
     const taskHref = this.local(text(task.Href) ?? `/api/tasks/${encodeURIComponent(text(task.TaskId) ?? '')}`);
-    onStatus?.(`Start of "${job.name}" requested; waiting for Enterprise Manager…`);
-    const message = await followTask(task, {
+    onStatus?.(`${w.noun[0].toUpperCase()}${w.noun.slice(1)} of "${t.name}" requested; waiting for Enterprise Manager…`);
+    return followTask(task, {
       read: async (href) => this.parseXmlBody(await this.call('GET', href, signal), href).value,
-      href: taskHref, what: `"${job.name}"`, limitMs: Math.max(60_000, this.deps.http.timeoutMs * 4),
+      href: taskHref, what: `"${t.name}"`, noun: w.noun, verb: w.verb, limitMs: Math.max(60_000, this.deps.http.timeoutMs * 4),
       pollMs: this.options.pollMs ?? 500, signal,
     });
-    onStatus?.(message ?? `Job "${job.name}" triggered to start.`);
-    let session = await newest();
+  }
+
+  /** Start or retry: the newest session before, the action, then the new session (running) once EM lists it. */
+  private async runAndFindSession(t: JobTarget, action: 'start' | 'retry', signal?: AbortSignal,
+    onStatus?: (message: string) => void): Promise<Entity> {
+    const before = text((await this.newestSession(t.sessionType, t.uid, signal))?.UID);
+    const message = await this.jobTask(t, action, signal, onStatus);
+    onStatus?.(message ?? `Job "${t.name}" triggered to ${action}.`);
+    let session = await this.newestSession(t.sessionType, t.uid, signal);
     for (let i = 0; i < 20 && (!session || text(session.UID) === before); i++) {
       await sleep(this.options.pollMs ?? 500, signal);
-      session = await newest();
+      session = await this.newestSession(t.sessionType, t.uid, signal);
     }
     if (!session || text(session.UID) === before) {
-      throw new VeeamError('malformed', `"${job.name}" was started, but its new session did not appear.`);
+      throw new VeeamError('malformed', `"${t.name}" was ${action === 'start' ? 'started' : 'retried'}, but its new session did not appear.`);
     }
-    const entity = mapEntity(sessionType, session);
+    const entity = mapEntity(t.sessionType, session);
     if (!entity.endedAt) { entity.status = 'running'; }
     return entity;
   }
@@ -319,4 +566,41 @@ export class EmClient extends BaseClient<string> implements ServerClient {
       } catch { /* best effort */ }
     }
   }
+}
+
+function isRunning(state: string | undefined): boolean { return RUNNING.has((state ?? '').toLowerCase()); }
+
+/** A job's session type: replica jobs have ReplicaJobSessions, every other type BackupJobSessions. */
+function sessionTypeOf(job: Obj): EmType { return text(job.JobType) === 'Replica' ? 'ReplicaJobSession' : 'BackupJobSession'; }
+
+/** The status, the word and the reason of a task session. */
+function taskResult(o: Obj): { status: LogLine['status']; word: string; reason?: string; ended: boolean } {
+  const state = text(o.State), result = text(o.Result);
+  const st = (state ?? '').toLowerCase();
+  if (st === 'pending') { return { status: 'info', word: 'Pending', ended: false }; }
+  if (isRunning(state)) { return { status: 'running', word: 'Running', ended: false }; }
+  const r = (result ?? '').toLowerCase();
+  const status: LogLine['status'] = r === 'success' ? 'success' : r === 'warning' ? 'warning' : r === 'failed' ? 'failed' : 'info';
+  return { status, word: result && result !== 'None' ? result : state ?? 'Unknown', reason: text(o.Reason)?.trim() || undefined, ended: true };
+}
+
+/** One task session as a line of its job session's log: time = start, title = VM + result, detail = reason. */
+function taskLine(o: Obj, i: number): LogLine {
+  const r = taskResult(o);
+  const vm = text(o.VmDisplayName) ?? text(o.Name) ?? `task session ${i + 1}`;
+  return { id: text(o.UID) ?? `task#${i}`, time: text(o.CreationTimeUTC), status: r.status, title: `${vm}: ${r.word}`, detail: r.reason };
+}
+
+/** A task session's own log: its start, then its state or result (with duration, size and reason). */
+function ownTaskLines(o: Obj): LogLine[] {
+  const r = taskResult(o);
+  const vm = text(o.VmDisplayName) ?? text(o.Name) ?? 'task session';
+  const start = text(o.CreationTimeUTC), end = text(o.EndTimeUTC);
+  const size = Number(text(o.TotalSize));
+  const lines: LogLine[] = [];
+  if (r.word !== 'Pending') { lines.push({ id: 'start', time: start, status: 'info', title: `${vm}: started` }); }
+  const facts = r.ended ? [start && end ? duration(start, end) : undefined, Number.isFinite(size) && size > 0 ? bytes(size) : undefined].filter(Boolean) : [];
+  lines.push({ id: 'result', time: r.ended ? end ?? start : start, status: r.status,
+    title: `${vm}: ${r.word}${facts.length ? ` (${facts.join(', ')})` : ''}`, detail: r.reason });
+  return lines;
 }

@@ -24,5 +24,9 @@ export const emInfo: KindInfo = {
     startJob: JOBS, stopJob: JOBS, retryJob: JOBS, enableJob: JOBS, disableJob: JOBS,
     openJson: JOBS, openXml: JOBS, copyId: JOBS,
     filter: { via: [], types: ['folder'] },
+    // From the palette: the newest backup sessions (every job session and task session offers it in the tree).
+    openLog: { via: [{ role: 'backupSessions' }], types: ['backupSession'] },
+    // The jobs whose last session failed or warned with a message.
+    copyMessage: JOBS,
   },
 };

@@ -1,6 +1,14 @@
 // EM entities (parsed XML or JSON) → the normalized tree model. Any UID, date or number may be missing
 // or null: an entity without a UID is shown, keeps its payload for "Open as JSON" (ref.raw) and offers
 // nothing that needs the UID (no actions, no children); one without an Href is not re-read.
+//
+// Why it failed: a failed or warning job session carries VBR's own FailureMessage, a task session its
+// Reason; the entity keeps it whole in `message` (Copy Failure Message, the tooltip) and shows its first
+// sentence in the description ('Failed · 2 h ago · Cannot connect to host esx02.lab.local'). EM's Job has
+// no last result: the client looks up the job's newest session (one query per page of jobs, see client.ts)
+// and hands it in as a LastRun; the job then shows that session's state, result and message.
+// Actions follow the state: stop only while it runs, retry only after Failed/Warning, enable only
+// when the schedule is disabled and disable only when enabled, Copy Failure Message only with a message.
 import { ago, bytes, dateTime, duration, num, stamp } from '../format';
 import type { ActionId, Detail, Entity, EntityStatus } from '../model';
 import { Obj, links, text } from './xml';
@@ -74,65 +82,170 @@ function resultStatus(result: string | undefined): EntityStatus {
 }
 
 const RUNNING_STATES = new Set(['starting', 'working', 'resuming', 'pausing', 'stopping', 'inprogress']);
+const SHORT = 60;
 
-export function mapEntity(type: EmType, o: Obj, now = Date.now()): Entity {
-  const b = base(o, type, type === 'Job' ? ['startJob'] : []);
+/**
+ * The first sentence (or line) of a server message without VBR's "Error:"/"Warning:" prefix and the
+ * closing period, at most ~60 characters (cut at a word, with an ellipsis): what a description shows.
+ */
+export function shortMessage(message: string | undefined, max = SHORT): string | undefined {
+  let t = (message ?? '').split(/\r?\n/).map((l) => l.trim()).find(Boolean) ?? '';
+  for (let i = 0; i < 3 && /^(error|warning|failed|info)\s*:\s*/i.test(t); i++) { t = t.replace(/^(error|warning|failed|info)\s*:\s*/i, ''); }
+  const end = /[.!?](?=\s|$)/.exec(t);
+  if (end) { t = t.slice(0, end.index); }
+  t = t.replace(/[\s.:;,]+$/, '');
+  if (!t) { return undefined; }
+  if (t.length <= max) { return t; }
+  const cut = t.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s.:;,(-]+$/, '')}…`;
+}
+
+/** The message of a failed or warning result; none for success, while it runs, or when it is empty. */
+function failure(result: string | undefined, message: string | undefined): string | undefined {
+  const r = (result ?? '').toLowerCase();
+  return (r === 'failed' || r === 'warning') && message?.trim() ? message.trim() : undefined;
+}
+
+/** 'Failed · 2 h ago · Cannot connect to host esx02.lab.local', or without the parts that are unknown. */
+function resultText(label: string, end: string | undefined, now: number, message: string | undefined): string {
+  const short = shortMessage(message);
+  return `${label}${agoPart(end, now)}${short ? ` · ${short}` : ''}`;
+}
+
+/** What a job shows of its newest session (looked up by the client; EM's Job has no last result). */
+export interface LastRun {
+  state?: string;
+  result?: string;
+  start?: string;
+  end?: string;
+  progress?: number;
+  message?: string;
+}
+
+export function lastRunOf(session: Obj): LastRun {
+  return { state: text(session.State), result: text(session.Result), start: text(session.CreationTimeUTC), end: text(session.EndTimeUTC),
+    progress: num(text(session.Progress)), message: text(session.FailureMessage) };
+}
+
+function isRunning(state: string | undefined): boolean { return RUNNING_STATES.has((state ?? '').toLowerCase()); }
+function isStopping(state: string | undefined): boolean { return (state ?? '').toLowerCase() === 'stopping'; }
+
+/** 'Running 42%', 'Stopping', 'Starting'. */
+function runningText(state: string | undefined, progress: number | undefined): string {
+  const s = (state ?? '').toLowerCase();
+  const word = s === 'stopping' ? 'Stopping' : s === 'starting' ? 'Starting' : s === 'pausing' ? 'Pausing' : s === 'resuming' ? 'Resuming' : 'Running';
+  return `${word}${progress !== undefined && word !== 'Starting' ? ` ${progress}%` : ''}`;
+}
+
+/**
+ * `last`: the job's newest session as the client found it (undefined: not looked up, null: none found).
+ */
+export function mapEntity(type: EmType, o: Obj, now = Date.now(), last?: LastRun | null): Entity {
   switch (type) {
     case 'BackupServer': {
+      const b = base(o, type);
       const version = text(o.Version), port = text(o.Port);
       return { ...b, type: 'backupServer', hasChildren: !!b.id,
         description: [version && `v${version}`, port && `port ${port}`].filter(Boolean).join(' · '),
         details: () => details(d('Version', version), d('Port', port), d('Description', text(o.Description)), d('UID', b.id)) };
     }
     case 'Repository': {
+      const b = base(o, type);
       const cap = num(text(o.Capacity)), free = num(text(o.FreeSpace));
       const kind = text(o.Kind);
       return { ...b, type: 'repository', hasChildren: false,
         description: space(free, cap),
+        capacity: cap !== undefined && free !== undefined ? { totalBytes: cap, freeBytes: free } : undefined,
         details: () => details(d('Capacity', cap !== undefined ? bytes(cap) : undefined), d('Free space', free !== undefined ? bytes(free) : undefined),
           d('Used', cap && free !== undefined ? `${Math.round(((cap - free) / cap) * 100)} %` : undefined), d('Kind', kind), d('UID', b.id)) };
     }
-    case 'Job': {
-      const jobType = text(o.JobType), platform = text(o.Platform);
-      const scheduled = text(o.ScheduleEnabled);
-      return { ...b, type: 'job', hasChildren: !!b.id,
-        ref: { ...b.ref, sessionType: jobType === 'Replica' ? 'ReplicaJobSession' : 'BackupJobSession' },
-        description: [jobType, platform, scheduled === 'false' ? 'schedule disabled' : undefined].filter(Boolean).join(' · '),
-        details: () => details(d('Type', jobType), d('Platform', platform), d('Description', text(o.Description)),
-          d('Schedule', scheduled === undefined ? undefined : scheduled === 'true' ? 'enabled' : 'disabled'),
-          d('Next run', text(o.NextRun) ? dateTime(text(o.NextRun)) : undefined), d('UID', b.id)) };
-    }
+    case 'Job': return mapJob(o, now, last);
     case 'BackupJobSession': case 'ReplicaJobSession': {
       const state = text(o.State), result = text(o.Result);
       const start = text(o.CreationTimeUTC), end = text(o.EndTimeUTC);
       const progress = num(text(o.Progress));
-      const running = RUNNING_STATES.has((state ?? '').toLowerCase());
+      const running = isRunning(state);
       const status: EntityStatus = running ? 'running' : resultStatus(result);
-      const description = running ? `Running${progress !== undefined ? ` ${progress}%` : ''}`
-        : `${result && result !== 'None' ? result : state ?? 'Unknown'}${agoPart(end, now)}`;
+      const message = running ? undefined : failure(result, text(o.FailureMessage));
+      const jobName = text(o.JobName);
+      const own: ActionId[] = ['openLog'];
+      if (running && !isStopping(state) && text(o.JobUid)) { own.push('stopJob'); }
+      if (message) { own.push('copyMessage'); }
+      const b = base(o, type, own);
+      const description = running ? runningText(state, progress)
+        : resultText(result && result !== 'None' ? result : state ?? 'Unknown', end, now, message);
+      const startMs = start ? Date.parse(start) : NaN, endMs = end ? Date.parse(end) : NaN;
+      const durationSec = !running && Number.isFinite(startMs) && Number.isFinite(endMs) ? Math.max(0, Math.round((endMs - startMs) / 1000)) : undefined;
+      const jobLink = links(o).find((l) => l.Rel === 'Up' && l.Type === 'JobReference')?.Href;
       return { ...b, type: type === 'BackupJobSession' ? 'backupSession' : 'replicaSession', hasChildren: !!b.id,
-        name: `${text(o.JobName) ?? b.name} · ${stamp(start)}`,
-        ref: { ...b.ref, taskType: type === 'BackupJobSession' ? 'BackupTaskSession' : 'ReplicaTaskSession', jobUid: text(o.JobUid) ?? '' },
+        name: `${jobName ?? b.name} · ${stamp(start)}`,
+        ref: { ...b.ref, taskType: type === 'BackupJobSession' ? 'BackupTaskSession' : 'ReplicaTaskSession', jobUid: text(o.JobUid) ?? '',
+          jobHref: jobLink ?? '' },
         status, description, progress: progress !== undefined ? { percent: progress } : undefined, startedAt: start, endedAt: end,
-        details: () => details(d('Job', text(o.JobName)), d('Job type', text(o.JobType)), d('Start', start && dateTime(start)),
+        jobName, message,
+        // EM reports no transferred bytes for a job session (only TotalSize per task session): left undefined.
+        metrics: durationSec !== undefined ? { durationSec } : undefined,
+        details: () => details(d('Job', jobName), d('Job type', text(o.JobType)), d('Start', start && dateTime(start)),
           d('End', end && dateTime(end)), d('Duration', start ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
           d('Progress', progress !== undefined ? `${progress}%` : undefined), d('Retry', text(o.IsRetry) === 'true' ? 'yes' : undefined),
-          d('Failure', text(o.FailureMessage)), d('UID', b.id)) };
+          d(status === 'warning' ? 'Warning' : 'Failure', message ?? text(o.FailureMessage)), d('UID', b.id)) };
     }
     default: {
       const state = text(o.State), result = text(o.Result);
       const start = text(o.CreationTimeUTC), end = text(o.EndTimeUTC);
       const st = (state ?? '').toLowerCase();
       const status: EntityStatus = st === 'pending' ? 'queued' : RUNNING_STATES.has(st) ? 'running' : resultStatus(result);
+      const message = status === 'queued' || status === 'running' ? undefined : failure(result, text(o.Reason));
+      const b = base(o, type, message ? ['openLog', 'copyMessage'] : ['openLog']);
       const size = num(text(o.TotalSize));
       const vm = text(o.VmDisplayName) ?? b.name;
-      return { ...b, type: 'taskSession', name: vm, hasChildren: false, status,
+      return { ...b, type: 'taskSession', name: vm, hasChildren: false, status, message,
         description: status === 'queued' ? 'Pending' : status === 'running' ? 'Running'
-          : `${result && result !== 'None' ? result : state ?? 'Unknown'}${agoPart(end, now)}`,
+          : resultText(result && result !== 'None' ? result : state ?? 'Unknown', end, now, message),
         startedAt: start, endedAt: end,
         details: () => details(d('VM', vm), d('Start', start && dateTime(start)), d('End', end && dateTime(end)),
           d('Duration', start && status !== 'queued' ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
           d('Reason', text(o.Reason)), d('Total size', size !== undefined ? bytes(size) : undefined), d('UID', b.id)) };
     }
   }
+}
+
+function mapJob(o: Obj, now: number, last: LastRun | null | undefined): Entity {
+  const jobType = text(o.JobType), platform = text(o.Platform);
+  const scheduled = text(o.ScheduleEnabled);
+  const configured = text(o.ScheduleConfigured) !== 'false';
+  const running = !!last && isRunning(last.state);
+  const lastResult = last && !running && last.result && last.result !== 'None' ? last.result : undefined;
+  const message = running ? undefined : failure(lastResult, last?.message);
+  const own: ActionId[] = ['startJob'];
+  if (running && !isStopping(last?.state)) { own.push('stopJob'); }
+  if (lastResult && /^(failed|warning)$/i.test(lastResult)) { own.push('retryJob'); }
+  if (configured && scheduled === 'false') { own.push('enableJob'); }
+  if (configured && scheduled === 'true') { own.push('disableJob'); }
+  if (message) { own.push('copyMessage'); }
+  const b = base(o, 'Job', own);
+  const kindText = [jobType, platform].filter(Boolean).join(' · ');
+  const lastText = running ? runningText(last?.state, last?.progress)
+    : lastResult ? resultText(lastResult, last?.end ?? last?.start, now, message) : undefined;
+  // Failed/warning: the reason says more than the job type; otherwise the type stays in view.
+  const description = [lastText, message ? undefined : kindText || undefined, scheduled === 'false' ? 'schedule disabled' : undefined]
+    .filter(Boolean).join(' · ');
+  const status: EntityStatus | undefined = running ? 'running' : lastResult ? resultStatus(lastResult)
+    : scheduled === 'false' ? 'disabled' : undefined;
+  return { ...b, type: 'job', hasChildren: !!b.id, status, message,
+    ref: { ...b.ref, sessionType: jobType === 'Replica' ? 'ReplicaJobSession' : 'BackupJobSession', ...(last ? { last: JSON.stringify(last) } : {}) },
+    description,
+    details: () => details(d('Type', jobType), d('Platform', platform), d('Description', text(o.Description)),
+      d('Schedule', scheduled === undefined ? undefined : scheduled === 'true' ? 'enabled' : 'disabled'),
+      d('Next run', text(o.NextRun) ? dateTime(text(o.NextRun)) : undefined),
+      d('Last run', last?.start ? dateTime(last.start) : undefined),
+      d('Last result', running ? runningText(last?.state, last?.progress) : lastResult),
+      d(lastResult?.toLowerCase() === 'warning' ? 'Warning' : 'Failure', message), d('UID', b.id)) };
+}
+
+/** The LastRun a job entity was mapped with (kept in its ref), if any. */
+export function lastRunOfJob(job: Entity): LastRun | undefined {
+  if (!job.ref.last) { return undefined; }
+  try { return JSON.parse(job.ref.last) as LastRun; } catch { return undefined; }
 }

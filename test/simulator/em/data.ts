@@ -17,6 +17,25 @@ export interface SessionRec {
   id: string; kind: SessionKind; job: JobRec; start: number; end: number;
   finalResult: 'Success' | 'Warning' | 'Failed'; isRetry: boolean; failureMessage: string;
   seed: number; vmCount: number; tasks?: TaskRec[];
+  /** The VMs to process (a retry processes what failed); default: vmCount VMs from the seed. */
+  vms?: string[];
+  /** How many of the last task sessions end with the session's result when it is not Success. Default 1. */
+  failCount?: number;
+  /** When a stop was requested (POST ?action=stop): the session is Stopping until `end`. */
+  stopRequested?: number;
+  /** The progress it had then (it stays there). */
+  stopProgress?: number;
+}
+
+/** What a test asks for in EmDataHooks.addSession. */
+export interface SessionSpec {
+  result?: 'Success' | 'Warning' | 'Failed';
+  message?: string;
+  vmCount?: number;
+  failedVms?: number;
+  running?: boolean;
+  durationMs?: number;
+  agoMs?: number;
 }
 export interface TaskRec {
   id: string; kind: TaskKind; session: SessionRec; vm: string; start: number; end: number;
@@ -40,9 +59,16 @@ const JOB_DEFS: [string, JobRec['jobType'], string][] = [
 const VMS = ['dc01', 'dc02', 'sql01', 'sql02', 'exch01', 'exch02', 'fs01', 'web01', 'web02', 'web03', 'apache01', 'apache02',
   'crm-app', 'crm-db', 'ora01', 'ora02', 'jump01', 'print01', 'wsus01', 'vc01'];
 const KINDS = ['WindowsLocal', 'LinuxLocal', 'CifsShare', 'Nfs', 'Extendable', 'Cloud'];
-const REASONS_FAILED = ['Error: Failed to create VM snapshot. The operation timed out.', 'Error: Cannot connect to host esx02.lab.local.',
-  'Error: Not enough free space on the repository.'];
-const REASONS_WARNING = ['Warning: Changed block tracking is disabled.', 'Warning: Guest processing skipped: VMware Tools not found.'];
+// Messages as VBR writes them into FailureMessage and task Reason: "Error:"/"Warning:" first, sometimes
+// several sentences or lines (EM passes VBR's text through).
+export const REASONS_FAILED = ['Error: Failed to create VM snapshot. The operation timed out.', 'Error: Cannot connect to host esx02.lab.local.',
+  'Error: Not enough free space on the repository. Required: 412.5 GB, available: 87.2 GB.',
+  'Error: VSSControl: Failed to prepare guest for freeze, wait timeout 900 sec\nRetrying snapshot creation attempt (Failed to create snapshot on host esx01.lab.local)',
+  'Error: Unable to allocate processing resources. Error: All backup proxies are offline or outdated.'];
+export const REASONS_WARNING = ['Warning: Changed block tracking is disabled.', 'Warning: Guest processing skipped: VMware Tools not found.',
+  'Warning: Unable to truncate Microsoft SQL Server transaction logs. Details: Failed to process database [model]. Not enough privileges.'];
+export const STOPPED_SESSION = 'Job has been stopped by user.';
+export const STOPPED_TASK = 'Stopped by user.';
 
 export interface EmDataOptions { seed: number; sessionsPerJob: number; benchReplicaTaskSessions: number; now?: number }
 
@@ -82,14 +108,19 @@ export class EmData {
         const x = r();
         const finalResult = x < 0.8 ? 'Success' : x < 0.92 ? 'Warning' : 'Failed';
         this.addSession(job, { id: guid(r), kind: job.sessionKind, job, start, end, finalResult, isRetry: finalResult === 'Success' && r() < 0.05,
-          failureMessage: finalResult === 'Failed' ? REASONS_FAILED[Math.floor(r() * REASONS_FAILED.length)] : '', seed,
+          failureMessage: finalResult === 'Failed' ? REASONS_FAILED[Math.floor(r() * REASONS_FAILED.length)]
+            : finalResult === 'Warning' ? REASONS_WARNING[seed % REASONS_WARNING.length] : '', seed,
           vmCount: 3 + Math.floor(r() * 6) }, false);
       }
     });
   }
 
   private addSession(job: JobRec, s: SessionRec, newest: boolean): void {
-    if (newest) { job.sessions.unshift(s); } else { job.sessions.push(s); }
+    if (newest) {
+      // Newest first: a session added later but started earlier goes to its place.
+      const at = job.sessions.findIndex((x) => x.start <= s.start);
+      job.sessions.splice(at < 0 ? job.sessions.length : at, 0, s);
+    } else { job.sessions.push(s); }
     this.sessionIndex.set(s.id, s);
     if (this.taskIndex) { for (const t of this.tasksOf(s)) { this.taskIndex.set(t.id, t); } }
   }
@@ -107,16 +138,22 @@ export class EmData {
     const r = rng(s.seed);
     const kind: TaskKind = s.kind === 'ReplicaJobSession' ? 'ReplicaTaskSession' : 'BackupTaskSession';
     const first = Math.floor(r() * VMS.length);
-    const slot = (s.end - s.start) / s.vmCount;
+    const count = s.vms?.length ?? s.vmCount;
+    const slot = (s.end - s.start) / count;
+    const failing = s.failCount ?? 1;
     const tasks: TaskRec[] = [];
-    for (let k = 0; k < s.vmCount; k++) {
-      const start = s.start + Math.floor(k * slot + 1000);
+    for (let k = 0; k < count; k++) {
+      const start = s.start + Math.floor(k * slot + Math.min(1000, slot / 4));
       const end = Math.floor(start + slot * (0.5 + r() * 0.45));
       let finalResult: TaskRec['finalResult'] = 'Success';
-      if (s.finalResult !== 'Success' && k === s.vmCount - 1) { finalResult = s.finalResult; }
+      if (s.finalResult !== 'Success' && k >= count - failing) { finalResult = s.finalResult; }
+      const drawn = finalResult === 'Warning' ? REASONS_WARNING[Math.floor(r() * REASONS_WARNING.length)] : '';
       const reason = finalResult === 'Failed' ? (s.failureMessage || REASONS_FAILED[0])
-        : finalResult === 'Warning' ? REASONS_WARNING[Math.floor(r() * REASONS_WARNING.length)] : '';
-      tasks.push({ id: guid(r), kind, session: s, vm: VMS[(first + k) % VMS.length], start, end, finalResult, reason,
+        : finalResult === 'Warning' ? (s.failureMessage || drawn) : '';
+      // More VMs than names: dc01, …, vc01, dc01-01, …
+      const base = VMS[(first + k) % VMS.length];
+      const vm = s.vms?.[k] ?? (k < VMS.length ? base : `${base}-${String(Math.floor(k / VMS.length)).padStart(2, '0')}`);
+      tasks.push({ id: guid(r), kind, session: s, vm, start, end, finalResult, reason,
         totalSize: (8 + Math.floor(r() * 120)) * 1073741824 });
     }
     if (s === this.benchTarget()) { tasks.push(...this.benchTasks(s)); }
@@ -166,12 +203,62 @@ export class EmData {
     this.addSession(job, s, true);
     return s;
   }
+
+  /** The newest session that has ended, if the job has one. */
+  lastEnded(job: JobRec, now = Date.now()): SessionRec | undefined {
+    return job.sessions.find((s) => s.end <= now);
+  }
+
+  /** POST ?action=retry: a new session (IsRetry) that processes the VMs that failed or warned in the last one. */
+  retrySession(job: JobRec, last: SessionRec, durationMs: number, now = Date.now()): SessionRec {
+    const again = this.tasksOf(last).filter((t) => t.finalResult !== 'Success').map((t) => t.vm);
+    const vms = again.length ? again : this.tasksOf(last).map((t) => t.vm);
+    const s: SessionRec = { id: guid(this.r), kind: job.sessionKind, job, start: now, end: now + durationMs, finalResult: 'Success',
+      isRetry: true, failureMessage: '', seed: Math.floor(this.r() * 2 ** 31), vmCount: vms.length, vms };
+    this.addSession(job, s, true);
+    return s;
+  }
+
+  /**
+   * POST ?action=stop on a running session: Stopping for `stopMs`, then Stopped with Result Failed and
+   * "Job has been stopped by user."; the VMs not done by then end Failed with "Stopped by user.".
+   */
+  stopSession(s: SessionRec, stopMs: number, now = Date.now()): void {
+    const tasks = this.tasksOf(s);          // laid out on the old end before it moves
+    const end = Math.min(s.end, now + stopMs);
+    s.stopProgress = sessionState(s, now).progress;
+    s.stopRequested = now;
+    s.end = end;
+    s.finalResult = 'Failed';
+    s.failureMessage = STOPPED_SESSION;
+    for (const t of tasks) {
+      if (t.end <= end) { continue; }
+      if (t.start > end) { t.start = end; }
+      t.end = end;
+      t.finalResult = 'Failed';
+      t.reason = STOPPED_TASK;
+    }
+  }
+
+  /** A session a test asks for (EmDataHooks.addSession): ended `agoMs` ago, or running from now for `durationMs`. */
+  customSession(job: JobRec, o: SessionSpec, now = Date.now()): SessionRec {
+    const durationMs = o.durationMs ?? (o.running ? 60_000 : 600_000);
+    const start = o.running ? now : now - (o.agoMs ?? 2 * 3_600_000) - durationMs;
+    const result = o.result ?? 'Success';
+    const s: SessionRec = { id: guid(this.r), kind: job.sessionKind, job, start, end: start + durationMs, finalResult: result,
+      isRetry: false, failureMessage: result === 'Success' ? '' : o.message ?? (result === 'Failed' ? REASONS_FAILED[1] : REASONS_WARNING[0]),
+      seed: Math.floor(this.r() * 2 ** 31), vmCount: o.vmCount ?? 3, failCount: o.failedVms };
+    this.addSession(job, s, true);
+    return s;
+  }
 }
 
 /** What a session looks like at time `now`. */
-export function sessionState(s: { start: number; end: number; finalResult: string }, now = Date.now()):
+export function sessionState(s: { start: number; end: number; finalResult: string; stopProgress?: number }, now = Date.now()):
   { state: string; result: string; progress: number; ended: boolean } {
-  if (s.end <= now) { return { state: 'Stopped', result: s.finalResult, progress: 100, ended: true }; }
+  // A stopped session keeps the progress it had when the stop was asked for.
+  if (s.end <= now) { return { state: 'Stopped', result: s.finalResult, progress: s.stopProgress ?? 100, ended: true }; }
+  if (s.stopProgress !== undefined) { return { state: 'Stopping', result: 'None', progress: s.stopProgress, ended: false }; }
   const p = Math.max(0, Math.min(99, Math.floor(((now - s.start) / (s.end - s.start)) * 100)));
   return { state: 'Working', result: 'None', progress: p, ended: false };
 }

@@ -61,7 +61,7 @@ export class Builder {
       case 'Job': return [this.serverLink(rec.r.server), alt,
         { Rel: 'Down', Type: `${rec.r.sessionKind}ReferenceList`, Href: `${own}/backupSessions` },
         { Rel: 'Start', Href: `${own}?action=start` }, { Rel: 'Stop', Href: `${own}?action=stop` },
-        { Rel: 'Retry', Href: `${own}?action=retry` }];
+        { Rel: 'Retry', Href: `${own}?action=retry` }, { Rel: 'ToggleScheduleEnabled', Href: `${own}?action=toggleScheduleEnabled` }];
       case 'BackupJobSession': case 'ReplicaJobSession': {
         const down = rec.t === 'BackupJobSession' ? 'taskSessions' : 'replicaTaskSessions';
         return [this.serverLink(rec.r.job.server),

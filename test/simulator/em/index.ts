@@ -2,8 +2,8 @@
 // The core (test/simulator/index.ts) does TLS, latency, faults and stats; this is the API itself.
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
-import type { AppContext, EmOptions, ServerApp } from '../types';
-import { EmData } from './data';
+import type { AppContext, EmDataHooks, EmOptions, ServerApp } from '../types';
+import { EmData, JobRec, sessionState } from './data';
 import { Builder } from './entities';
 import { EmHttpError, Reply, errorReply, writeReply } from './reply';
 import { Link, XNode } from './repr';
@@ -18,8 +18,45 @@ const VERSIONS = ['v1_5', 'v1_6', 'v1_7'];
 
 export interface EmApp extends ServerApp {
   readonly data: EmData;
+  /** What tests do to the data (Simulator.emData). */
+  readonly hooks: EmDataHooks;
   /** Number of live logon sessions (for tests of logoff). */
   sessionCount(): number;
+}
+
+const DAY = 86_400_000;
+
+function dataHooks(data: EmData): EmDataHooks {
+  const job = (id: string): JobRec => {
+    const j = data.job(id.replace(/^urn:veeam:Job:/i, '').toLowerCase());
+    if (!j) { throw new Error(`no EM job ${id}`); }
+    return j;
+  };
+  return {
+    jobs: () => data.jobs.map((j) => {
+      const now = Date.now();
+      const last = j.sessions.find((s) => s.start <= now);
+      return { id: j.id, uid: `urn:veeam:Job:${j.id}`, name: j.name, server: j.server.name, jobType: j.jobType,
+        scheduleEnabled: j.scheduleEnabled, running: !!data.runningSession(j, now), lastResult: last ? sessionState(last, now).result : undefined };
+    }),
+    addSession: (jobId, spec) => {
+      const s = data.customSession(job(jobId), spec);
+      return { id: s.id, uid: `urn:veeam:${s.kind}:${s.id}` };
+    },
+    setScheduleEnabled: (jobId, enabled) => { job(jobId).scheduleEnabled = enabled; },
+    countSessions: (since, until = Date.now()) => {
+      const now = Date.now();
+      let n = 0;
+      for (const s of data.allSessions()) {
+        // The query service serves replica sessions of the last 30 days only.
+        if (s.kind === 'ReplicaJobSession' && s.start < now - 30 * DAY) { continue; }
+        if (s.start >= since && s.start <= until) { n++; }
+      }
+      return n;
+    },
+    repositories: () => data.repositories.map((r) => ({ id: r.id, uid: `urn:veeam:Repository:${r.id}`, name: r.name, server: r.server.name,
+      capacity: r.capacity, free: r.free })),
+  };
 }
 
 export function createEmApp(opts: EmOptions, ctx: AppContext): EmApp {
@@ -29,11 +66,12 @@ export function createEmApp(opts: EmOptions, ctx: AppContext): EmApp {
     idleMs: (opts.idleTimeoutSeconds ?? 15 * 60) * 1000,
     jobDurationMs: opts.jobDurationMs ?? 6000,
     jsonBom: opts.jsonBom ?? true,
+    stopMs: opts.stopDurationMs ?? 1000,
   };
   const data = new EmData({ seed: ctx.seed, sessionsPerJob: opts.sessionsPerJob ?? 300, benchReplicaTaskSessions: opts.benchReplicaTaskSessions ?? 0 });
   const base = () => ctx.baseUrl().replace(/\/+$/, '');
   const builder = new Builder(base, data, opts.nulls === true);
-  const resources = new Resources(builder, data, base, o.jobDurationMs);
+  const resources = new Resources(builder, data, base, o.jobDurationMs, o.stopMs);
   const sessions = new Map<string, LogonSession>();
 
   const rootLinks = (): Link[] => [
@@ -128,7 +166,10 @@ export function createEmApp(opts: EmOptions, ctx: AppContext): EmApp {
     if (segs[0] === 'jobs' && segs.length === 2 && method === 'POST') {
       const action = q.get('action');
       if (action === 'start') { return resources.startJob(segs[1], s.tasks, now); }
-      if (action && ['stop', 'retry', 'toggleScheduleEnabled', 'clone', 'sync'].includes(action)) {
+      if (action === 'stop') { return resources.stopJob(segs[1], s.tasks, now); }
+      if (action === 'retry') { return resources.retryJob(segs[1], s.tasks, now); }
+      if (action === 'toggleScheduleEnabled') { return resources.toggleSchedule(segs[1], s.tasks, now); }
+      if (action && ['clone', 'sync'].includes(action)) {
         throw new EmHttpError(501, `Action "${action}" is not implemented by this simulator.`);
       }
       throw new EmHttpError(400, `Unknown action "${action ?? ''}".`);
@@ -140,6 +181,7 @@ export function createEmApp(opts: EmOptions, ctx: AppContext): EmApp {
 
   return {
     data,
+    hooks: dataHooks(data),
     sessionCount: () => sessions.size,
     handle(req, res) {
       const now = Date.now();

@@ -1,11 +1,12 @@
-// EM resources, query service and the job-start Task flow.
-import { EmData, SessionRec } from './data';
+// EM resources, query service and the job actions (start, stop, retry, toggleScheduleEnabled) as Tasks.
+import { EmData, JobRec, SessionRec } from './data';
 import { Builder, LIST_TAG, Rec } from './entities';
 import { FilterNode, FilterSyntaxError, compileFilter, parseFilter, sortRecs, topLevelEquals } from './query';
 import { EmHttpError, Reply } from './reply';
 import { Link, XList, XNode, list } from './repr';
 
-export interface TaskRec { id: string; created: number; jobName: string; success: boolean; message: string }
+export type TaskOperation = 'StartJob' | 'StopJob' | 'RetryJob' | 'ToggleScheduleEnabled';
+export interface TaskRec { id: string; created: number; operation: TaskOperation; jobName: string; success: boolean; message: string }
 
 const DAY = 86_400_000;
 const TASK_MS = 800;
@@ -17,7 +18,8 @@ const ROOTS: Record<string, Rec['t']> = {
 
 export class Resources {
   private taskSeq = 0;
-  constructor(readonly b: Builder, readonly data: EmData, private readonly base: () => string, private readonly jobDurationMs: number) {}
+  constructor(readonly b: Builder, readonly data: EmData, private readonly base: () => string, private readonly jobDurationMs: number,
+    private readonly stopMs = 1000) {}
 
   private all(type: Rec['t'], now: number): Rec[] {
     const d = this.data;
@@ -144,22 +146,70 @@ export class Resources {
     return { status: 200, node: { tag: 'QueryResult', fields: [[entities ? 'Entities' : 'Refs', body], ['PagingInfo', paging]] } };
   }
 
-  startJob(jobId: string, tasks: Map<string, TaskRec>, now: number): Reply {
+  private jobOf(jobId: string): JobRec {
     const job = this.data.job(jobId);
     if (!job) { throw new EmHttpError(404, `Job with id ${jobId} was not found.`); }
-    const running = this.data.runningSession(job, now);
-    const t: TaskRec = { id: `task-${++this.taskSeq}`, created: now, jobName: job.name, success: !running,
-      message: running ? `Failed to start job "${job.name}": the job is already running.` : `Job "${job.name}" triggered to start.` };
-    if (!running) { this.data.startSession(job, this.jobDurationMs, now); }
+    return job;
+  }
+
+  private newTask(tasks: Map<string, TaskRec>, now: number, operation: TaskOperation, job: JobRec, success: boolean, message: string): Reply {
+    const t: TaskRec = { id: `task-${++this.taskSeq}`, created: now, operation, jobName: job.name, success, message };
     tasks.set(t.id, t);
     return { status: 202, node: this.task(t, now) };
+  }
+
+  /** POST /api/jobs/{id}?action=start: refused (a failed Task) while the job runs. */
+  startJob(jobId: string, tasks: Map<string, TaskRec>, now: number): Reply {
+    const job = this.jobOf(jobId);
+    const running = this.data.runningSession(job, now);
+    if (!running) { this.data.startSession(job, this.jobDurationMs, now); }
+    return this.newTask(tasks, now, 'StartJob', job, !running,
+      running ? `Failed to start job "${job.name}": the job is already running.` : `Job "${job.name}" triggered to start.`);
+  }
+
+  /** POST /api/jobs/{id}?action=stop: the running session stops ("Stopping", then Stopped/Failed); an idle job → a failed Task. */
+  stopJob(jobId: string, tasks: Map<string, TaskRec>, now: number): Reply {
+    const job = this.jobOf(jobId);
+    const running = this.data.runningSession(job, now);
+    if (!running || running.stopRequested !== undefined) {
+      return this.newTask(tasks, now, 'StopJob', job, false, running
+        ? `Failed to stop job "${job.name}": the job is already stopping.` : `Failed to stop job "${job.name}": the job is not running.`);
+    }
+    this.data.stopSession(running, this.stopMs, now);
+    return this.newTask(tasks, now, 'StopJob', job, true, `Job "${job.name}" stopped.`);
+  }
+
+  /**
+   * POST /api/jobs/{id}?action=retry: a new session (IsRetry) for what failed. A running job → a failed Task;
+   * a job whose last session succeeded (or that never ran) → 400 <Error>, nothing to retry.
+   */
+  retryJob(jobId: string, tasks: Map<string, TaskRec>, now: number): Reply {
+    const job = this.jobOf(jobId);
+    if (this.data.runningSession(job, now)) {
+      return this.newTask(tasks, now, 'RetryJob', job, false, `Failed to retry job "${job.name}": the job is already running.`);
+    }
+    const last = this.data.lastEnded(job, now);
+    if (!last) { throw new EmHttpError(400, `Cannot retry job "${job.name}": the job has no sessions.`); }
+    if (last.finalResult === 'Success') {
+      throw new EmHttpError(400, `Cannot retry job "${job.name}": its last session ended with Success. Only failed or warning sessions can be retried.`);
+    }
+    this.data.retrySession(job, last, this.jobDurationMs, now);
+    return this.newTask(tasks, now, 'RetryJob', job, true, `Job "${job.name}" triggered to retry.`);
+  }
+
+  /** POST /api/jobs/{id}?action=toggleScheduleEnabled: flips ScheduleEnabled, whatever it was. */
+  toggleSchedule(jobId: string, tasks: Map<string, TaskRec>, now: number): Reply {
+    const job = this.jobOf(jobId);
+    job.scheduleEnabled = !job.scheduleEnabled;
+    return this.newTask(tasks, now, 'ToggleScheduleEnabled', job, true,
+      `Schedule of job "${job.name}" is now ${job.scheduleEnabled ? 'enabled' : 'disabled'}.`);
   }
 
   task(t: TaskRec, now: number): XNode {
     const href = `${this.base()}/api/tasks/${t.id}`;
     const done = now - t.created >= TASK_MS;
     return { tag: 'Task', attrs: [['Type', 'Task'], ['Href', href]], links: [{ Rel: 'Delete', Type: 'Task', Href: href }],
-      fields: [['TaskId', t.id], ['State', done ? 'Finished' : 'Running'], ['Operation', 'StartJob'],
+      fields: [['TaskId', t.id], ['State', done ? 'Finished' : 'Running'], ['Operation', t.operation],
         ['Result', done ? { tag: 'Result', attrs: [['Success', t.success]], fields: [['Message', t.message]] } : undefined]] };
   }
 }
