@@ -242,7 +242,8 @@ class Tools {
     }
     const client = this.ctx.connections.client(server);
     const noun = typeInfo(kindOf(server.def.kind), e.type).noun[0];
-    const head = `Session "${e.jobName && e.jobName !== e.name ? `${e.jobName} — ${e.name}` : e.name}" (${noun}) on ${server.def.name}: ${resultOf(e.status)}, ${iso(e.startedAt) || '?'} → ${iso(e.endedAt) || (e.status === 'running' ? 'still running' : '?')}, id ${e.id}.`;
+    const title = e.jobName && !e.name.toLowerCase().startsWith(e.jobName.toLowerCase()) ? `${e.jobName} — ${e.name}` : e.name;
+    const head = `Session "${title}" (${noun}) on ${server.def.name}: ${resultOf(e.status)}, ${iso(e.startedAt) || '?'} → ${iso(e.endedAt) || (e.status === 'running' ? 'still running' : '?')}, id ${e.id}.`;
     if (!client.sessionLog) {
       const rows = detailsOf(e).map((d) => `${d.label}: ${cell(d.value, 300)}`);
       return [head, `Reason: ${e.message ? cell(e.message, 1000) : 'the server gives no message for this session.'}`,

@@ -1,6 +1,7 @@
 // The chat tools (contributes.languageModelTools) in the real extension host, called the way chat
 // calls them but without a chat model: vscode.lm.tools lists them, vscode.lm.invokeTool runs them
-// against the simulator (VB365 and Enterprise Manager at once) through the same clients as the tree.
+// against the simulator (VB365 and Enterprise Manager at once, VBR for a kind that cannot answer every
+// read yet) through the same clients as the tree.
 //
 // chat.disableAIFeatures: the test profile (scripts/vscode/start-code-server.sh) sets it to true, and it
 // stays true here. Tried both ways in this code-server (1.139): with true and with false, lm.tools lists
@@ -15,6 +16,7 @@
 // confirmation to invoke; what the dialog says is checked by calling the registered tool's
 // prepareInvocation, and the guard against an unconfirmed invoke by calling invoke directly.
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { startSimulator, SimulatorExt } from '../../simulator';
 import { api, Api, byLabel, children, setServers, waitFor } from './util';
@@ -64,10 +66,21 @@ suite('Chat tools (language-model tools)', function () {
   const posts = () => Object.entries(sim.stats.posts).filter(([p]) => !/\/Token$|\/sessionMngr\//.test(p));
   const logons = () => Object.entries(sim.stats.posts).filter(([p]) => /\/Token$|\/sessionMngr\//.test(p)).reduce((n, [, c]) => n + c, 0);
 
+  const vbSessions = () => sim.vb365Data.sessions();
+  /** The simulator's failed job sessions created in [since, until], both kinds. */
+  const failedBetween = (since: number, until: number) => [
+    ...vbSessions().filter((s) => s.status === 'Failed').map((s) => ({ server: VB, id: s.id, job: s.jobName, start: s.creationTime, message: s.message })),
+    ...emFailed(since, until).map((s) => ({ server: EM, ...s })),
+  ].filter((s) => Date.parse(s.start) >= since && Date.parse(s.start) <= until);
+  const emFailed = (since: number, until: number) => sim.emData.sessions()
+    .filter((s) => s.result === 'Failed' && Date.parse(s.creationTime) >= since && Date.parse(s.creationTime) <= until)
+    .map((s) => ({ id: s.uid, job: s.jobName, start: s.creationTime, message: s.message }));
+
   suiteSetup(async () => {
     sim = await startSimulator({
       vb365: { syncDurationMs: 2500, jobDurationMs: 3000, sessionsPerJob: 20 },
       em: { sessionsPerJob: 20, jobDurationMs: 3000 },
+      vbr: { jobDurationMs: 2500 },
     });
     x = (await api()) as ApiTools;
     x.prompts.password = async () => { asked++; return undefined; };   // a tool never asks for a password
@@ -85,6 +98,8 @@ suite('Chat tools (language-model tools)', function () {
   });
 
   suiteTeardown(async () => {
+    // VEEAM_TOOLS_DUMP=<file> (through EXT_TEST_ENV) keeps every result for reading.
+    if (process.env.VEEAM_TOOLS_DUMP) { fs.writeFileSync(process.env.VEEAM_TOOLS_DUMP, outputs.join('\n\n======\n\n')); }
     for (const o of outputs) { assert.ok(!o.includes(sim.credentials.password), 'no password in any tool result'); }
     await setServers([]);
     await sim?.close();
@@ -173,6 +188,147 @@ suite('Chat tools (language-model tools)', function () {
     assert.deepStrictEqual(posts(), [[`/v8/BackupRepositories/${repo.id}/Sync`, 1]]);
     await waitFor(() => x.statusBar.item.text, (t) => /Veeam: Archive Repo/.test(t), 10000);
     await waitFor(() => x.statusBar.item.text, (t) => !/Archive Repo/.test(t), 20000);
+  });
+
+  test('veeam_findSessions: "failed in the last 24 h" is exactly the simulator\'s failed sessions of that window, across kinds', async () => {
+    // Enterprise Manager: one failed run 3 h ago (in the window) and one 30 h ago (outside it), besides the seeded ones.
+    const emJob = sim.emData.jobs().find((j) => j.jobType === 'Backup')!;
+    sim.emData.addSession(emJob.id, { result: 'Failed', message: 'Error: Failed to create VM snapshot. The operation timed out.', agoMs: 3 * 3_600_000 });
+    sim.emData.addSession(emJob.id, { result: 'Failed', message: 'Error: older than the window.', agoMs: 30 * 3_600_000 });
+    const text = await invoke('veeam_findSessions', { result: ['failed'], since: '24h' });
+    const until = Date.now();
+    const since = until - 24 * 3_600_000;
+    const got = rows(text, 'server');
+    assert.ok(got.every((r) => r.result === 'failed'), text);
+    const expected = failedBetween(since, until);
+    assert.ok(expected.length >= 2, `the simulator has failed sessions in the window: ${JSON.stringify(expected)}`);
+    assert.deepStrictEqual(got.map((r) => `${r.server} ${r.id}`).sort(), expected.map((e) => `${e.server} ${e.id}`).sort(), text);
+    assert.ok(new Set(got.map((r) => r.server)).size === 2, 'both kinds answer');
+    for (const r of got) {
+      const e = expected.find((x) => x.id === r.id)!;
+      assert.strictEqual(r.job, e.job);
+      assert.strictEqual(r.start, e.start.replace(/\.\d{3}Z$/, 'Z'));
+      if (e.message) { assert.ok(e.message.replace(/\s+/g, ' ').startsWith(r.message.replace(/…$/, '')), `${r.message} / ${e.message}`); }
+    }
+    // Why the EM one failed: its message, and its task sessions as the log (EM has no log records).
+    const emRow = got.find((r) => r.server === EM && /VM snapshot/.test(r.message))!;
+    const why = await invoke('veeam_sessionLog', { server: EM, sessionId: emRow.id });
+    assert.match(why, /\nReason: Error: Failed to create VM snapshot\. The operation timed out\.\n/);
+    assert.match(why, /\nNote: .*task sessions/i);
+    assert.match(why, /\nLast \d+ of \d+ log records \(\d+ failed/);
+    const times = got.map((r) => Date.parse(r.start));
+    assert.deepStrictEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+    assert.match(text, new RegExp(`^Job sessions from \\S+ to \\S+ \\(now\\), result failed, 2 servers; local time UTC[+-]\\d\\d:\\d\\d\\. ${got.length} found, newest first\\.`));
+  });
+
+  test('veeam_findSessions: row cap, server, job and result filters, time window', async () => {
+    const all = vbSessions().filter((s) => Date.parse(s.creationTime) >= Date.now() - 7 * 86_400_000);
+    const capped = await invoke('veeam_findSessions', { server: VB, since: '7d', limit: 3 });
+    assert.strictEqual(rows(capped, 'server').length, 3);
+    assert.match(capped, new RegExp(`\\. ${all.length} found, newest first\\.`));
+    assert.match(capped, new RegExp(`\\n… ${all.length - 3} more not shown \\(limit 3; raise it up to 500 or narrow the filter\\)\\.`));
+    const teams = rows(await invoke('veeam_findSessions', { server: VB, since: '7d', job: 'TEAMS' }), 'server');
+    assert.deepStrictEqual(teams.map((r) => r.id).sort(), all.filter((s) => s.jobName === 'Teams backup').map((s) => s.id).sort());
+    const warned = rows(await invoke('veeam_findSessions', { server: VB, since: '7d', result: ['warning', 'failed'] }), 'server');
+    assert.deepStrictEqual(warned.map((r) => r.id).sort(), all.filter((s) => s.status === 'Warning' || s.status === 'Failed').map((s) => s.id).sort());
+    const from = Date.now() - 3 * 86_400_000, to = Date.now() - 86_400_000;
+    const window = rows(await invoke('veeam_findSessions', { server: VB, since: new Date(from).toISOString(), until: new Date(to).toISOString(), limit: 500 }), 'server');
+    assert.deepStrictEqual(window.map((r) => r.id).sort(),
+      vbSessions().filter((s) => Date.parse(s.creationTime) >= from && Date.parse(s.creationTime) <= to).map((s) => s.id).sort());
+    assert.match(await invoke('veeam_findSessions', { since: '1h', until: '2h' }), /^Error: "since" \(.*\) must be before "until"/);
+  });
+
+  test('a run that fails: veeam_findSessions shows it with the server\'s message, veeam_sessionLog gives the reason and the last lines', async () => {
+    const job = sim.vb365Data.jobs().find((j) => j.name === 'Teams backup')!;
+    sim.vb365Data.nextRun(job.id, { status: 'Failed', message: 'Simulated: the mailbox quota of adele@contoso is exceeded.', durationMs: 1500, logItems: 40 });
+    const started = await invoke('veeam_startJob', { server: VB, job: 'Teams backup' });
+    const id = /session id ([0-9a-f-]{36})/.exec(started)![1];
+    await waitFor(() => sim.vb365Data.sessions().find((s) => s.id === id)?.status, (st) => st === 'Failed', 20000);
+    await waitFor(() => x.statusBar.item.text, (t) => !/Teams backup/.test(t), 20000);
+    const found = rows(await invoke('veeam_findSessions', { server: VB, since: '10m', result: ['failed'] }), 'server');
+    const row = found.find((r) => r.id === id)!;
+    assert.ok(row, JSON.stringify(found));
+    assert.strictEqual(row.message, 'Simulated: the mailbox quota of adele@contoso is exceeded.');
+    const log = await invoke('veeam_sessionLog', { server: VB, sessionId: id, lines: 5 });
+    assert.match(log, new RegExp(`^Session "Teams backup — .*" \\(job session\\) on Chat VB365: failed, \\S+ → \\S+, id ${id}\\.\\nReason: Simulated: the mailbox quota of adele@contoso is exceeded\\.`));
+    const total = sim.vb365Data.logItemCount(id);
+    assert.match(log, new RegExp(`\\nLast 5 of ${total} log records \\(\\d+ failed, \\d+ warning\\), oldest first:\\ntime \\| status \\| title \\| detail\\n`));
+    assert.strictEqual(rows(log.slice(log.indexOf('Last 5')), 'time').length, 5);
+    // An id the tools have not seen is looked up on the server.
+    await x.connections.forget(x.store.list()[0].key);
+    const older = vbSessions().find((s) => s.status === 'Warning')!;
+    const again = await invoke('veeam_sessionLog', { server: VB, sessionId: older.id.toUpperCase(), lines: 3 });
+    assert.match(again, /: warning, /);
+    assert.match(await invoke('veeam_sessionLog', { server: VB, sessionId: '00000000-0000-4000-8000-000000000000' }), /^Error: No session with id "00000000-/);
+  });
+
+  test('veeam_stopJob: confirmed, one stop POST, the session is followed to its end', async () => {
+    const job = sim.vb365Data.jobs().find((j) => j.name === 'Exchange daily')!;
+    sim.vb365Data.nextRun(job.id, { durationMs: 60_000 });
+    await invoke('veeam_startJob', { server: VB, job: 'Exchange daily' });
+    await waitFor(() => sim.vb365Data.jobs().find((j) => j.id === job.id)!.running, (r) => r, 10000);
+    // The tree lists the job as running now (its node offers Stop).
+    x.tree.refresh();
+    sim.resetStats();
+    const stop = await prepare('veeam_stopJob', { server: VB, job: 'Exchange daily' });
+    assert.match(String(stop.confirmationMessages?.title), /^Stop Veeam job "Exchange daily" on Chat VB365\?$/);
+    const text = await invoke('veeam_stopJob', { server: VB, job: 'Exchange daily' });
+    assert.match(text, /^Stop of "Exchange daily" on Chat VB365 requested/);
+    assert.deepStrictEqual(posts(), [[`/v8/Jobs/${job.id}/stop`, 1]]);
+    await waitFor(() => sim.vb365Data.jobs().find((j) => j.id === job.id)!.running, (r) => !r, 15000);
+    await waitFor(() => x.statusBar.item.text, (t) => !/Exchange daily/.test(t), 15000);
+  });
+
+  test('veeam_repositories: capacity, free and fill per server, fullest first', async () => {
+    const text = await invoke('veeam_repositories', {});
+    const r = rows(text, 'server');
+    const vb = r.filter((x) => x.server === VB);
+    const sims = sim.vb365Data.repositories();
+    assert.deepStrictEqual(vb.map((x) => x.repository).sort(), sims.map((x) => x.name).sort());
+    for (const v of vb) {
+      const s = sims.find((x) => x.name === v.repository)!;
+      assert.strictEqual(v.id, s.id);
+      assert.strictEqual(v.used, `${Math.round(((s.capacityBytes - s.freeSpaceBytes) / s.capacityBytes) * 1000) / 10}%`);
+    }
+    const used = vb.map((x) => parseFloat(x.used));
+    assert.deepStrictEqual(used, [...used].sort((a, b) => b - a));
+    const em = r.filter((x) => x.server === EM);
+    assert.deepStrictEqual(em.map((x) => x.id).sort(), sim.emData.repositories().map((x) => x.uid).sort());
+    for (const e of em) {
+      const s = sim.emData.repositories().find((x) => x.uid === e.id)!;
+      assert.strictEqual(e.used, `${Math.round(((s.capacity - s.free) / s.capacity) * 1000) / 10}%`);
+    }
+  });
+
+  test('a kind that cannot answer a read yet (VBR) is named in the answer, never silently left out; its jobs start the same way', async () => {
+    const fp = sim.certificate.fingerprint256;
+    const VBR = 'Chat VBR';
+    const two = [
+      { name: VB, kind: 'vb365', url: sim.vb365.url, username: sim.credentials.username, trustedCertificate: fp },
+      { name: EM, kind: 'em', url: sim.em.url, username: sim.credentials.username, trustedCertificate: fp },
+    ];
+    await setServers([...two, { name: VBR, kind: 'vbr', url: sim.vbr.url, username: sim.credentials.username, trustedCertificate: fp }]);
+    try {
+      await waitFor(() => x.store.list().length, (n) => n === 3, 5000);
+      await x.secrets.set(x.store.list()[2].key, sim.credentials.password);
+      const servers = rows(await invoke('veeam_listServers', {}), 'server');
+      assert.deepStrictEqual(servers.map((r) => [r.server, r.kind, r.state]).at(-1), [VBR, 'VBR', 'reachable, logged on']);
+      const found = await invoke('veeam_findSessions', { result: ['failed'] });
+      assert.match(found, /\(only 2 of 3 servers answered\)/);
+      const kindsAnswering = new Set(rows(found, 'server').map((r) => r.server));
+      assert.ok(!kindsAnswering.has(VBR));
+      assert.match(found, /\nNot included: Chat VBR: VBR servers cannot list sessions by time in this version of the extension\./);
+      assert.match(await invoke('veeam_repositories', {}), /\nNot included: Chat VBR: VBR repositories cannot be listed/);
+      sim.resetStats();
+      const job = sim.vbrData.jobs().find((j) => j.id === sim.vbrData.fixtures().successJobId)!;
+      const started = await invoke('veeam_startJob', { server: VBR, job: job.name });
+      assert.match(started, new RegExp(`^Started the job "${job.name}" on Chat VBR: `));
+      assert.strictEqual(posts().length, 1, JSON.stringify(posts()));
+      await waitFor(() => x.statusBar.item.text, (t) => !t.includes(job.name), 20000);
+    } finally {
+      await setServers(two);
+      await waitFor(() => x.store.list().length, (n) => n === 2, 5000);
+    }
   });
 
   test('an action that was never confirmed sends nothing', async () => {
