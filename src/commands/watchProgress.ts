@@ -77,6 +77,8 @@ export async function beginOnce(ctx: Ctx, owner: EntityNode, o: StartOptions): P
     starting.delete(owner.id);
   }
   ctx.log.info(`${o.watching.replace(/^Veeam: /, '')}: started (${session.entity.type} ${session.entity.id}).`);
+  // The job (or repository) runs now: read it again so its menus offer Stop, not Start (one GET).
+  void ctx.connections.client(owner.server).refresh(owner.entity).then((e) => ctx.tree.update(owner, e), () => undefined);
   return { state: 'started', session, done: watchWithProgress(ctx, session, owner, o.watching) };
 }
 
