@@ -336,6 +336,12 @@ export interface VbrHooks {
   stallNextSession(jobId: string): void;
   /** Delete a session (it then 404s and leaves every listing). */
   deleteSession(id: string): void;
+  /**
+   * Every session the server holds now, newest first: `kind` 'job' for job runs (what sessionsSince counts), the
+   * others for the configuration backup, the Security & Compliance Analyzer and infrastructure sessions.
+   * `v13Only`: its job is listed by 1.3 revisions only (1.2 does not show the session). Times in epoch ms.
+   */
+  sessions(): { id: string; jobId: string; name: string; kind: 'job' | 'config' | 'analyzer' | 'infra'; creationTime: number; v13Only: boolean }[];
   tokens(): VbrTokenState;
 }
 

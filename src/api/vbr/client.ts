@@ -1,19 +1,24 @@
 // The Veeam Backup & Replication REST client (port 9419): revision detection, bearer tokens,
 // `x-api-version` on every request, paged collections, the tree, documents and the job actions.
-import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition } from '../model';
+import type { ClientDeps, Entity, Page, RawDocument, ServerClient, ServerDefinition, SessionLog, SessionQuery } from '../model';
 import { VeeamError } from '../errors';
 import { HttpResponse, Method, Transport } from '../http/transport';
 import { parseJson } from '../http/body';
 import { VbrAuth } from './auth';
 import { Revision, atLeast, detectRevision, waitFor } from './revision';
 import { httpError } from './errors';
-import { NormCtx, Obj, obj } from './normalize';
+import { NormCtx, Obj, idOf, obj } from './normalize';
+import { canon, resultStatus } from './enums';
 import { VbrTree } from './tree';
 import * as actions from './actions';
+import * as logs from './logs';
+import * as reports from './reports';
 
 /** Rows asked for per request when a list is read in full, and the most pages read. */
 const FULL_PAGE = 200;
 const MAX_PAGES = 50;
+/** Messages of ended sessions kept for their jobs' rows. */
+const MAX_MESSAGES = 2000;
 
 
 interface Cursor { skip: number }
@@ -28,6 +33,10 @@ export class VbrClient implements ServerClient {
   /** The detected revision, once known (logout needs it without waiting). */
   private known?: Revision;
   private disposed = false;
+  /** Failure/warning messages of ended sessions this client has read, by session id (oldest first). */
+  private readonly messages = new Map<string, string>();
+  /** Set when the server refused the 1.3 `typeFilter` list of job session types (sessionsSince then filters itself). */
+  noTypeFilter = false;
 
   constructor(readonly definition: ServerDefinition, private readonly deps: ClientDeps) {
     this.transport = new Transport({
@@ -102,7 +111,7 @@ export class VbrClient implements ServerClient {
   }
 
   /** One page of a `{data, pagination}` collection. */
-  private async page(path: string, skip: number, limit: number, signal?: AbortSignal): Promise<{ data: Obj[]; next?: number }> {
+  async page(path: string, skip: number, limit: number, signal?: AbortSignal): Promise<{ data: Obj[]; next?: number }> {
     const sep = path.includes('?') ? '&' : '?';
     const b = await this.json(`${path}${sep}skip=${skip}&limit=${limit}`, signal);
     if (!Array.isArray(b.data)) {
@@ -137,6 +146,29 @@ export class VbrClient implements ServerClient {
     return { canRetry: atLeast(rev, '1.3-rev0'), zone: rev, now: Date.now() };
   }
 
+  // ---- what was read about sessions ------------------------------------------------------------
+
+  /**
+   * Note the message of an ended failed or warning session (a SessionModel just read). `/jobs/states`
+   * names a job's last session but not its message: a job row shows the message once the client has
+   * read that session anyway (its job's sessions listed, the session watched, sessionsSince), at no cost.
+   */
+  remember(s: Obj): void {
+    const id = idOf(s.id);
+    const r = obj(s.result);
+    const message = typeof r.message === 'string' ? r.message.trim() : '';
+    const result = resultStatus(r.result);
+    if (!id || !message || canon(s.state) !== 'stopped' || (result !== 'failed' && result !== 'warning')) { return; }
+    this.messages.delete(id);
+    this.messages.set(id, message);
+    if (this.messages.size > MAX_MESSAGES) { this.messages.delete(this.messages.keys().next().value as string); }
+  }
+
+  /** The message of an ended failed or warning session, if this client has read it. */
+  lastMessage(sessionId: string | undefined): string | undefined {
+    return sessionId ? this.messages.get(sessionId) : undefined;
+  }
+
   // ---- the tree (tree.ts) ---------------------------------------------------------------------
 
   children(parent: Entity | undefined, cursor: string | undefined, signal?: AbortSignal): Promise<Page> {
@@ -148,6 +180,17 @@ export class VbrClient implements ServerClient {
 
   /** JSON: the payload exactly as received; XML: built from it. */
   document(e: Entity, format: 'json' | 'xml', signal?: AbortSignal): Promise<RawDocument> { return this.tree.document(e, format, signal); }
+
+  // ---- logs and reports (logs.ts, reports.ts) ---------------------------------------------------
+
+  /** The log of a job session or a task session, oldest first; `running` from the session's state. */
+  sessionLog(session: Entity, signal?: AbortSignal): Promise<SessionLog> { return logs.sessionLog(this, session, signal); }
+
+  /** Job sessions created in a window, newest first (one request per 1,000 sessions). */
+  sessionsSince(q: SessionQuery, signal?: AbortSignal): Promise<Entity[]> { return reports.sessionsSince(this, q, signal); }
+
+  /** Every repository with its capacity and free space (repository states). */
+  repositories(signal?: AbortSignal): Promise<Entity[]> { return reports.repositories(this, signal); }
 
   // ---- actions (one POST each, never retried) ------------------------------------------------------
 

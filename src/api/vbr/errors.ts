@@ -32,6 +32,8 @@ export const PERMISSIONS: Permission[] = [
     roles: 'Backup Operator, Restore Operator or Backup Administrator' },
   { method: 'GET', path: /^\/api\/v1\/jobs(\/states|\/[^/]+)?$/, claim: 'ViewJobs', what: 'view jobs', roles: VIEWERS },
   { method: 'GET', path: new RegExp(`^/api/v1/sessions/${ID}/taskSessions$`), claim: 'ViewTaskSessions', what: 'view task sessions', roles: VIEWERS4 },
+  { method: 'GET', path: new RegExp(`^/api/v1/sessions/${ID}/logs$`), claim: 'ViewSessions', what: 'read session logs', roles: VIEWERS },
+  { method: 'GET', path: new RegExp(`^/api/v1/taskSessions/${ID}/logs$`), claim: 'ViewTaskSessionLogs', what: 'read task session logs', roles: VIEWERS },
   { method: 'GET', path: /^\/api\/v1\/taskSessions(\/[^/]+)?$/, claim: 'ViewTaskSessions', what: 'view task sessions', roles: VIEWERS4 },
   { method: 'GET', path: /^\/api\/v1\/sessions(\/[^/]+)?$/, claim: 'ViewSessions', what: 'view sessions', roles: VIEWERS },
   { method: 'GET', path: /^\/api\/v1\/backupInfrastructure\/repositories(\/states|\/[^/]+)?$/, claim: 'ViewRepositories', what: 'view repositories', roles: VIEWERS },

@@ -26,5 +26,8 @@ export const vbrInfo: KindInfo = {
   targets: {
     startJob: JOBS, stopJob: JOBS, retryJob: JOBS, enableJob: JOBS, disableJob: JOBS,
     openJson: JOBS, openXml: JOBS, copyId: JOBS,
+    // Jobs whose last session's message the client has read (session logs are opened from the tree: a picker
+    // over every job's sessions would cost a request per job).
+    copyMessage: JOBS,
   },
 };

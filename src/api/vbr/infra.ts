@@ -31,6 +31,8 @@ export function repository(r: Obj): Entity {
   return {
     key: `vbr:repo:${id ?? noId(name)}`, type: 'repository', id, name, status,
     description: [offline ? 'Offline' : undefined, space, outOfDate ? 'update required' : undefined].filter(Boolean).join(' · '),
+    // RepositoryStateModel reports GB (binary: the console's GB are GiB); the model wants bytes.
+    capacity: cap !== undefined && cap >= 0 && free !== undefined ? { totalBytes: Math.round(cap * GB), freeBytes: Math.round(Math.max(0, free) * GB) } : undefined,
     hasChildren: false, actions: id ? [...DOC_ACTIONS] : [], ref: { id: id ?? '' },
     details: () => rows(
       d('Type', str(r.type)), d('Host', str(r.hostName)), d('Path', str(r.path)),

@@ -24,11 +24,22 @@ export function d(label: string, value: string | undefined | null): Detail | und
 }
 export function rows(...r: (Detail | undefined)[]): Detail[] { return r.filter((x): x is Detail => x !== undefined); }
 
-/** The first line of a server message, cut to fit a description. */
-export function short(message: string | undefined, max = 80): string | undefined {
+/**
+ * The short form of a server message for a description: its first line, of that its first sentence
+ * (a period, ! or ? followed by a space; "esx01.lab.local" and "1.2 GB" stay whole), cut to `max`
+ * characters with an ellipsis. The whole text stays in `Entity.message` and the tooltip.
+ */
+export function short(message: string | undefined, max = 60): string | undefined {
   if (!message) { return undefined; }
-  const line = message.split(/\r?\n/).map((l) => l.trim()).find((l) => l) ?? '';
+  let line = message.split(/\r?\n/).map((l) => l.trim()).find((l) => l) ?? '';
+  const sentence = /^(.{12,}?[.!?])\s+\S/.exec(line);
+  if (sentence) { line = sentence[1]; }
   return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line || undefined;
+}
+
+/** A job's name from a session name: retries are named "Daily VM backup (Retry 1)". */
+export function jobNameOf(name: string | undefined): string | undefined {
+  return name?.replace(/\s+\(Retry \d+\)$/i, '') || undefined;
 }
 
 /** A stable key part for entities that came without an id (shown, but nothing acts on them). */
@@ -62,8 +73,12 @@ function runningText(what: string, pct: number | undefined, rate: string | undef
 
 // ---- jobs ---------------------------------------------------------------------------------
 
-/** A JobStateModel; on 1.2 the running job's progress comes from its last session (`lastSession`). */
-export function job(j: Obj, c: NormCtx, lastSession?: Obj): Entity {
+/**
+ * A JobStateModel; on 1.2 the running job's progress comes from its last session (`lastSession`).
+ * `/jobs/states` names the last session (`sessionId`) and its result but not its message: `lastMessage`
+ * is that session's message where the client already read the session (no request is made for it).
+ */
+export function job(j: Obj, c: NormCtx, lastSession?: Obj, lastMessage?: string): Entity {
   const id = idOf(j.id);
   const name = str(j.name) ?? id ?? '(unnamed job)';
   const activity = jobActivity(j.status);
@@ -75,13 +90,14 @@ export function job(j: Obj, c: NormCtx, lastSession?: Obj): Entity {
   const status: EntityStatus = activity === 'disabled' ? 'disabled' : running ? 'running' : last ?? 'idle';
   const lastText = last ? `${String(j.lastResult)}${lastRun ? ` · ${ago(lastRun, c.now)}` : ''}` : lastRun ? `ran ${ago(lastRun, c.now)}` : 'Never run';
   const next = nextRun ? `next ${stamp(nextRun)}` : policy && !/^not scheduled$/i.test(policy) ? `next: ${policy}` : undefined;
+  const message = !running && (last === 'failed' || last === 'warning') ? lastMessage : undefined;
   let description: string;
   if (activity === 'stopping') { description = runningText('Stopping', pct, undefined); }
   else if (activity === 'starting') { description = 'Starting'; }
   else if (running) { description = runningText('Running', pct, str(sp.processingRate)); }
   else {
     const odd = activity === 'unknown' && str(j.status) ? String(j.status) : undefined;   // an unknown status, as it came
-    description = [activity === 'disabled' ? 'Disabled' : odd, lastText, activity === 'disabled' ? undefined : next].filter(Boolean).join(' · ');
+    description = [activity === 'disabled' ? 'Disabled' : odd, lastText, short(message), activity === 'disabled' ? undefined : next].filter(Boolean).join(' · ');
   }
   const actions: ActionId[] = [];
   if (id) {
@@ -93,17 +109,19 @@ export function job(j: Obj, c: NormCtx, lastSession?: Obj): Entity {
     if (activity === 'disabled') { actions.push('enableJob'); }
     else if (!running) { actions.push('disableJob'); }
     actions.push(...DOC_ACTIONS);
+    if (message) { actions.push('copyMessage'); }
   }
   const after = obj(j.runAfterJob);
   return {
     key: `vbr:job:${id ?? noId(name)}`, type: 'job', id, name, status, description,
     progress: pct !== undefined ? { percent: pct } : undefined,
     startedAt: running ? lastRun : undefined,
+    message,
     hasChildren: !!id, actions,
     ref: { id: id ?? '', sessionId: idOf(j.sessionId) ?? '' },
     details: () => rows(
       d('Type', label(j.type)), d('Workload', label(j.workload)), d('Status', str(j.status)),
-      d('Last result', str(j.lastResult)), d('Last run', lastRun ? dateTime(lastRun) : 'never'),
+      d('Last result', str(j.lastResult)), d('Message', message), d('Last run', lastRun ? dateTime(lastRun) : 'never'),
       d('Next run', nextRun ? dateTime(nextRun) : policy ?? 'not scheduled'),
       d('Runs after', str(after.jobName)),
       d('Repository', str(j.repositoryName)), d('Target', str(j.targetName)),
@@ -128,7 +146,10 @@ export function session(s: Obj, c: NormCtx): Entity {
   const created = str(s.creationTime), ended = str(s.endTime);
   const pct = percentOf(s.progressPercent, p.progressPercent);
   const message = str(r.message);
+  const reported = message && (status === 'failed' || status === 'warning' || status === 'stopped') ? message : undefined;
   const retry = num(obj(s.retryInfo).retryNumber);
+  const began = created ? Date.parse(created) : NaN, finished = ended ? Date.parse(ended) : NaN;
+  const transferred = num(p.transferredSize);
   let description: string;
   if (status === 'running') { description = runningText(canon(s.state) === 'working' ? 'Running' : stateText(s.state), pct, str(p.processingRate)); }
   else if (status === 'queued' || status === 'idle' || (status === 'warning' && canon(s.state) === 'actionrequired')) { description = stateText(s.state); }
@@ -136,21 +157,25 @@ export function session(s: Obj, c: NormCtx): Entity {
     const what = status === 'stopped' ? (r.isCanceled === true ? 'Stopped by user' : 'Stopped') : status === 'unknown'
       ? (resultStatus(r.result) === 'unknown' ? String(r.result) : stateText(s.state)) : String(r.result);
     const when = ended ?? created;
-    description = [what, when ? ago(when, c.now) : undefined, status === 'failed' || status === 'warning' || status === 'stopped' ? short(message) : undefined]
-      .filter(Boolean).join(' · ');
+    description = [what, when ? ago(when, c.now) : undefined, short(reported)].filter(Boolean).join(' · ');
   }
   const actions: ActionId[] = [];
   if (id) {
     if (status === 'running' || status === 'queued') { actions.push('stopJob'); }
-    actions.push(...DOC_ACTIONS);
-    if (message && (status === 'failed' || status === 'warning')) { actions.push('copyMessage'); }
+    actions.push('openLog', ...DOC_ACTIONS);
+    if (reported) { actions.push('copyMessage'); }
   }
   return {
     key: `vbr:session:${id ?? noId(`${str(s.name)}:${created}`)}`, type: 'jobSession', id,
     name: `${stamp(created)}${retry ? ` · retry ${retry}` : ''}`,
     status, description, progress: pct !== undefined ? { percent: pct } : undefined,
     startedAt: created, endedAt: ended,
-    message: message && (status === 'failed' || status === 'warning' || status === 'stopped') ? message : undefined,
+    message: reported,
+    jobName: jobNameOf(str(s.name)),
+    metrics: Number.isFinite(began) && Number.isFinite(finished) || transferred !== undefined ? {
+      durationSec: Number.isFinite(began) && Number.isFinite(finished) ? Math.max(0, Math.round((finished - began) / 1000)) : undefined,
+      transferredBytes: transferred,
+    } : undefined,
     hasChildren: !!id, actions,
     ref: { id: id ?? '', jobId: idOf(s.jobId) ?? '' },
     details: () => rows(
@@ -194,6 +219,7 @@ export function taskSession(t: Obj, c: NormCtx): Entity {
   const created = serverTime(t.creationTime, c.zone), ended = serverTime(t.endTime, c.zone);
   const pct = percentOf(p.progressPercent);
   const message = str(r.message);
+  const reported = message && (status === 'failed' || status === 'warning') ? message : undefined;
   const name = str(t.name) ?? (id ? `${str(t.type) ?? 'Task'} ${id.slice(0, 8)}` : '(unnamed task)');
   const size = num(p.processedSize);
   let description: string;
@@ -202,14 +228,14 @@ export function taskSession(t: Obj, c: NormCtx): Entity {
   else {
     const what = antivirus ? str(t.scanResult) ?? str(t.scanState) ?? 'Unknown' : str(r.result) && canon(r.result) !== 'none' ? String(r.result) : stateText(t.state);
     description = [what, created ? duration(created, ended, c.now) : undefined, size ? `${bytes(size)} processed` : undefined,
-      status === 'failed' || status === 'warning' ? short(message, 60) : undefined].filter(Boolean).join(' · ');
+      short(reported)].filter(Boolean).join(' · ');
   }
   return {
     key: `vbr:task:${id ?? noId(`${name}:${str(t.creationTime)}`)}`, type: 'taskSession', id, name, status, description,
     progress: pct !== undefined ? { percent: pct } : undefined,
     startedAt: created, endedAt: ended,
-    message: message && (status === 'failed' || status === 'warning') ? message : undefined,
-    hasChildren: false, actions: id ? [...DOC_ACTIONS] : [],
+    message: reported,
+    hasChildren: false, actions: id ? ['openLog', ...DOC_ACTIONS, ...(reported ? ['copyMessage' as const] : [])] : [],
     ref: { id: id ?? '', sessionId: idOf(t.sessionId) ?? '' },
     details: () => rows(
       d('Type', str(t.type)), d('Session type', str(t.sessionType)),

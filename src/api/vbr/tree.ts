@@ -54,7 +54,7 @@ export class VbrTree {
     if (!parent.id) { return { items: [] }; }
     switch (parent.type) {
       case 'job':
-        return this.c.paged(`${P.sessions}?jobIdFilter=${enc(parent.id)}&orderColumn=CreationTime&orderAsc=false`, cursor, (o) => session(o, c), signal);
+        return this.c.paged(`${P.sessions}?jobIdFilter=${enc(parent.id)}&orderColumn=CreationTime&orderAsc=false`, cursor, (o) => this.session(o, c), signal);
       case 'jobSession': {
         const path = `${P.sessions}/${enc(parent.id)}/taskSessions`;
         if (v13) { return this.c.paged(`${path}?orderColumn=Name&orderAsc=true`, cursor, (o) => taskSession(o, c), signal); }
@@ -80,7 +80,13 @@ export class VbrTree {
         }));
       }
     }
-    return states.map((j) => job(j, c, last.get(idOf(j.sessionId) ?? '')));
+    return states.map((j) => job(j, c, last.get(idOf(j.sessionId) ?? ''), this.c.lastMessage(idOf(j.sessionId))));
+  }
+
+  /** A SessionModel as an entity; its message is kept for its job's row. */
+  private session(o: Obj, c: NormCtx): Entity {
+    this.c.remember(o);
+    return session(o, c);
   }
 
   private async practices(signal?: AbortSignal): Promise<Obj[]> {
@@ -126,7 +132,7 @@ export class VbrTree {
         if (!j) { throw new VeeamError('http', `The job "${e.name}" is no longer on ${this.c.host}.`, { status: 404, path: P.jobStates }); }
         return j;
       }
-      case 'jobSession': return session(await this.c.json(this.selfPath(e)!, signal), c);
+      case 'jobSession': return this.session(await this.c.json(this.selfPath(e)!, signal), c);
       case 'taskSession': return taskSession(await this.c.json(this.selfPath(e)!, signal), c);
       case 'repository': return repository(await this.row(`${P.repoStates}?idFilter=${enc(id)}`, id, 'repository', signal));
       case 'managedServer': return managedServer(await this.c.json(this.selfPath(e)!, signal));

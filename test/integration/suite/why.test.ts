@@ -101,7 +101,10 @@ suite('Why did it fail: reasons, logs, stop (extension host)', function () {
   });
 
   test('menus by state: no Stop on an idle job, Enable only on a disabled one', async () => {
-    const all = await children(x, await jobsFolder());
+    await waitFor(() => sim.vb365Data.jobs().filter((j) => j.running).length, () => true, 1000);
+    const folder = await jobsFolder();
+    x.tree.refresh(folder.node);
+    const all = await children(x, folder);
     for (const j of sim.vb365Data.jobs()) {
       const n = byLabel(all, j.name);
       const cv = String(n.item.contextValue);

@@ -134,6 +134,8 @@ export function createVbrApp(opts: VbrOptions, ctx: AppContext): VbrApp {
     failNextSession: (id) => runs.setNext(id ? jobById(id) : undefined, { result: 'Failed', message: 'Failed to connect to host esx01.lab.local: timeout' }),
     stallNextSession: (id) => runs.setNext(jobById(id), { stall: true }),
     deleteSession: (id) => runs.deleteSession(id.toLowerCase()),
+    sessions: () => data.sessions.map((x) => ({ id: x.id, jobId: x.jobId, name: x.name, kind: x.kind, creationTime: x.creationTime,
+      v13Only: !!data.jobById.get(x.jobId)?.v13Only })),
     tokens: () => tokens.state(Date.now()),
   };
   return {

@@ -5,7 +5,7 @@ import type { Job, Session } from './data';
 import { bestPracticesView, certificateView, licenseView, malwareView, managedServerView, proxyStateView, proxyView, repoStateView, repoView, serverInfoView } from './infra';
 import { jobStateView, jobView, visibleJobs } from './jobs';
 import { jobList, jobStateList, LOG_STATUSES, malwareList, proxyList, repoList, serverList, sessionList, taskList, type TaskRow } from './lists';
-import { visibleLog } from './logs';
+import { taskLogScript, visibleLog, type LogView } from './logs';
 import { filterValue, list } from './query';
 import { ActionError, sessionState, taskState } from './runs';
 import { logRecordView, nullify, sessionView, taskView, tasksOf, type Json, type ViewCtx } from './views';
@@ -64,6 +64,13 @@ function setDisabled(q: RouteReq, disabled: boolean): Reply {
   return q.c.rev.v13 ? { status: 204 } : ok({});
 }
 
+/** SessionLogResult (no paging in either revision; 1.3 takes statusFilter). */
+function logReply(q: RouteReq, all: LogView[]): Json {
+  const status = q.c.rev.v13 ? filterValue(q.c.rev, q.query, 'statusFilter', { kind: 'enum', values: LOG_STATUSES }) : undefined;
+  const recs = status !== undefined ? all.filter((x) => x.status === status) : all;
+  return nullify(q.c, { totalRecords: recs.length, records: recs.map((x) => logRecordView(q.c, x)) }, ['totalRecords']);
+}
+
 function taskRows(c: ViewCtx, sessions: Session[]): TaskRow[] {
   const rows: TaskRow[] = [];
   for (const s of sessions) {
@@ -100,11 +107,7 @@ export const routes: Route[] = [
   { method: 'GET', re: r('sessions/{id}'), claim: 'ViewSessions', run: (q) => ok(sessionView(q.c, sessionOf(q))) },
   { method: 'POST', re: r('sessions/{id}/stop'), claim: 'StopSessions', run: (q) => act(() => { q.c.runs.stop(sessionOf(q), q.c.now, false); return ok({}); }) },
   { method: 'GET', re: r('sessions/{id}/logs'), claim: 'ViewSessions', run: (q) => {
-    const s = sessionOf(q);
-    let recs = visibleLog(s, q.c.data, q.c.now);
-    const status = q.c.rev.v13 ? filterValue(q.c.rev, q.query, 'statusFilter', { kind: 'enum', values: LOG_STATUSES }) : undefined;
-    if (status !== undefined) recs = recs.filter((x) => x.status === status);
-    return ok(nullify(q.c, { totalRecords: recs.length, records: recs.map((x) => logRecordView(q.c, x)) }, ['totalRecords']));
+    return ok(logReply(q, visibleLog(sessionOf(q), q.c.data, q.c.now)));
   } },
   { method: 'GET', re: r('sessions/{id}/taskSessions'), claim: 'ViewTaskSessions', run: (q) => {
     const rows = taskRows(q.c, [sessionOf(q)]);
@@ -119,6 +122,12 @@ export const routes: Route[] = [
     const t = q.c.data.taskById.get(id);
     if (!t || !sessionVisible(q.c, t.session) || !taskState(t.session, t.index, q.c.now).visible) return notFound(id);
     return ok(taskView(q.c, t.session, t.index));
+  } },
+  { method: 'GET', re: r('taskSessions/{id}/logs'), claim: 'ViewTaskSessionLogs', run: (q) => {
+    const id = idOf(q.params[0]);
+    const t = q.c.data.taskById.get(id);
+    if (!t || !sessionVisible(q.c, t.session) || !taskState(t.session, t.index, q.c.now).visible) return notFound(id);
+    return ok(logReply(q, visibleLog(t.session, q.c.data, q.c.now, taskLogScript(t.session, t.index, q.c.data))));
   } },
   { method: 'GET', re: r('backupInfrastructure/repositories'), claim: 'ViewRepositories', run: (q) => ok(envelope(q, q.c.data.repositories, repoList(q.c, false), (x) => repoView(q.c, x))) },
   { method: 'GET', re: r('backupInfrastructure/repositories/states'), claim: 'ViewRepositories', run: (q) => ok(envelope(q, q.c.data.repositories, repoList(q.c, true), (x) => repoStateView(q.c, x))) },
