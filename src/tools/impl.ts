@@ -402,6 +402,11 @@ class Tools {
       return `No ${a.noun} named "${q}" (or with that id) on ${name}; nothing was sent. ${items.length ? `${a.nouns[0].toUpperCase()}${a.nouns.slice(1)} there: ${names}${items.length > 30 ? ` and ${items.length - 30} more` : ''}.` : ''}`.trim();
     }
     const node = m.found;
+    const work = this.ctx.watcher.runningFor(node.id);
+    if (work && a.action !== 'stopJob') {
+      this.remember(node.server, work.entity);
+      return `"${node.entity.name}" ${where(node)} is already ${a.action === 'sync' ? 'synchronizing' : 'running'} (${progressText(work.entity) || work.entity.description || 'running'}, session id ${work.entity.id ?? '(none)'}); nothing was sent.`;
+    }
     if (!node.entity.actions.includes(a.action)) {
       return `"${node.entity.name}" ${where(node)} cannot ${a.verb} now${node.entity.description ? ` (${node.entity.description})` : ''}; nothing was sent.`;
     }

@@ -1,7 +1,6 @@
 // The chat tools (contributes.languageModelTools) in the real extension host, called the way chat
 // calls them but without a chat model: vscode.lm.tools lists them, vscode.lm.invokeTool runs them
-// against the simulator (VB365 and Enterprise Manager at once, VBR for a kind that cannot answer every
-// read yet) through the same clients as the tree.
+// against the simulator (VB365 and Enterprise Manager at once, and VBR) through the same clients as the tree.
 //
 // chat.disableAIFeatures: the test profile (scripts/vscode/start-code-server.sh) sets it to true, and it
 // stays true here. Tried both ways in this code-server (1.139): with true and with false, lm.tools lists
@@ -175,7 +174,7 @@ suite('Chat tools (language-model tools)', function () {
     assert.ok(text.includes(row.id), 'the session id is the one the start returned');
     // A second start while it runs sends nothing.
     const again = await invoke('veeam_startJob', { server: VB, job: job.id });
-    assert.match(again, /is already running .*nothing was sent\.$/);
+    assert.match(again, new RegExp(`^"Exchange daily" on Chat VB365 is already running \\(.*session id ${row.id}\\); nothing was sent\\.$`));
     assert.deepStrictEqual(posts(), [[`/v8/Jobs/${job.id}/start`, 1]]);
     await waitFor(() => x.statusBar.item.text, (t) => !/Exchange daily/.test(t), 20000);
   });
@@ -300,7 +299,7 @@ suite('Chat tools (language-model tools)', function () {
     }
   });
 
-  test('a kind that cannot answer a read yet (VBR) is named in the answer, never silently left out; its jobs start the same way', async () => {
+  test('a third kind (VBR) answers through the same tools: its window, a planned failure with its reason, repositories, a start', async () => {
     const fp = sim.certificate.fingerprint256;
     const VBR = 'Chat VBR';
     const two = [
@@ -313,18 +312,30 @@ suite('Chat tools (language-model tools)', function () {
       await x.secrets.set(x.store.list()[2].key, sim.credentials.password);
       const servers = rows(await invoke('veeam_listServers', {}), 'server');
       assert.deepStrictEqual(servers.map((r) => [r.server, r.kind, r.state]).at(-1), [VBR, 'VBR', 'reachable, logged on']);
-      const found = await invoke('veeam_findSessions', { result: ['failed'] });
-      assert.match(found, /\(only 2 of 3 servers answered\)/);
-      const kindsAnswering = new Set(rows(found, 'server').map((r) => r.server));
-      assert.ok(!kindsAnswering.has(VBR));
-      assert.match(found, /\nNot included: Chat VBR: VBR servers cannot list sessions by time in this version of the extension\./);
-      assert.match(await invoke('veeam_repositories', {}), /\nNot included: Chat VBR: VBR repositories cannot be listed/);
+      // Every job session of the last 24 h, exactly as many as the simulator holds.
+      const since = Date.now() - 24 * 3_600_000;
+      const all = rows(await invoke('veeam_findSessions', { server: VBR, limit: 500 }), 'server');
+      const held = sim.vbrData.sessions().filter((s) => s.kind === 'job' && s.creationTime >= since);
+      assert.deepStrictEqual(all.map((r) => r.id).sort(), held.map((s) => s.id).sort());
+      // A run planned to fail: found among the failed ones with the server's reason, and its log says why.
+      const f = sim.vbrData.fixtures();
+      const job = sim.vbrData.jobs().find((j) => j.id === f.successJobId)!;
+      sim.vbrData.setNextResult(job.id, 'Failed', 'Simulated: the repository ran out of free space.');
       sim.resetStats();
-      const job = sim.vbrData.jobs().find((j) => j.id === sim.vbrData.fixtures().successJobId)!;
       const started = await invoke('veeam_startJob', { server: VBR, job: job.name });
       assert.match(started, new RegExp(`^Started the job "${job.name}" on Chat VBR: `));
       assert.strictEqual(posts().length, 1, JSON.stringify(posts()));
+      const id = /session id ([^,\s]+),/.exec(started)![1];
       await waitFor(() => x.statusBar.item.text, (t) => !t.includes(job.name), 20000);
+      const failed = rows(await invoke('veeam_findSessions', { result: ['failed'], since: '10m' }), 'server');
+      const row = failed.find((r) => r.server === VBR && r.id === id)!;
+      assert.ok(row, JSON.stringify(failed));
+      assert.match(row.message, /^Simulated: the repository ran out of free space\./);
+      const why = await invoke('veeam_sessionLog', { server: VBR, sessionId: id, lines: 5 });
+      assert.match(why, /\nReason: Simulated: the repository ran out of free space\./);
+      assert.match(why, /\nLast \d+ of \d+ log records/);
+      const repos = rows(await invoke('veeam_repositories', { server: VBR }), 'server');
+      assert.ok(repos.length > 0 && repos.every((r) => r.server === VBR && /%$|^–$/.test(r.used)), JSON.stringify(repos));
     } finally {
       await setServers(two);
       await waitFor(() => x.store.list().length, (n) => n === 2, 5000);
