@@ -1,8 +1,9 @@
 import tseslint from 'typescript-eslint';
 
-// Imports run one way: api ← services ← (tree | ui) ← commands ← extension.ts.
+// Imports run one way: api ← services ← (tree | ui) ← commands ← tools ← extension.ts.
 // src/api is pure TypeScript (no vscode, tested in plain Node); services hold state and talk to
-// servers; tree and ui are views on the services and do not import each other.
+// servers; tree and ui are views on the services and do not import each other; tools (chat) reuse
+// the commands' code paths.
 // A file d folders below src/<layer>/ reaches src/ through d + 1 '../': forbid exactly those paths
 // (so a file of a kind named tree.ts inside src/api/vbr is not mistaken for src/tree).
 const layer = (name, forbidden, extraPaths = []) => [0, 1, 2].map((d) => {
@@ -14,7 +15,7 @@ const layer = (name, forbidden, extraPaths = []) => [0, 1, 2].map((d) => {
         paths: extraPaths,
         patterns: forbidden.map((f) => ({
           group: [`${up}${f}`, `${up}${f}/*`, `${up}${f}/**`],
-          message: `src/${name} may not import src/${f} (imports run api ← services ← tree|ui ← commands ← extension)`,
+          message: `src/${name} may not import src/${f} (imports run api ← services ← tree|ui ← commands ← tools ← extension)`,
         })),
       }],
     },
@@ -30,9 +31,10 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
-  ...layer('api', ['services', 'tree', 'ui', 'commands', 'extension'], [{ name: 'vscode', message: 'src/api never imports vscode' }]),
-  ...layer('services', ['tree', 'ui', 'commands', 'extension']),
-  ...layer('tree', ['ui', 'commands', 'extension']),
-  ...layer('ui', ['tree', 'commands', 'extension']),
-  ...layer('commands', ['extension']),
+  ...layer('api', ['services', 'tree', 'ui', 'commands', 'tools', 'extension'], [{ name: 'vscode', message: 'src/api never imports vscode' }]),
+  ...layer('services', ['tree', 'ui', 'commands', 'tools', 'extension']),
+  ...layer('tree', ['ui', 'commands', 'tools', 'extension']),
+  ...layer('ui', ['tree', 'commands', 'tools', 'extension']),
+  ...layer('commands', ['tools', 'extension']),
+  ...layer('tools', ['extension']),
 );
