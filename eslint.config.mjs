@@ -1,8 +1,9 @@
 import tseslint from 'typescript-eslint';
 
-// Imports run one way: api ← services ← (tree | ui | dashboard) ← commands ← extension.ts.
+// Imports run one way: api ← services ← (tree | ui | dashboard) ← commands ← tools ← extension.ts.
 // src/api is pure TypeScript (no vscode, tested in plain Node); services hold state and talk to
-// servers; tree and ui are views on the services and do not import each other.
+// servers; tree and ui are views on the services and do not import each other; tools (chat) reuse
+// the commands' code paths.
 // A file d folders below src/<layer>/ reaches src/ through d + 1 '../': forbid exactly those paths
 // (so a file of a kind named tree.ts inside src/api/vbr is not mistaken for src/tree).
 const layer = (name, forbidden, extraPaths = []) => [0, 1, 2].map((d) => {
@@ -14,7 +15,7 @@ const layer = (name, forbidden, extraPaths = []) => [0, 1, 2].map((d) => {
         paths: extraPaths,
         patterns: forbidden.map((f) => ({
           group: [`${up}${f}`, `${up}${f}/*`, `${up}${f}/**`],
-          message: `src/${name} may not import src/${f} (imports run api ← services ← tree|ui|dashboard ← commands ← extension)`,
+          message: `src/${name} may not import src/${f} (imports run api ← services ← tree|ui|dashboard ← commands ← tools ← extension)`,
         })),
       }],
     },
@@ -30,15 +31,16 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
-  ...layer('api', ['services', 'tree', 'ui', 'commands', 'extension'], [{ name: 'vscode', message: 'src/api never imports vscode' }]),
-  ...layer('services', ['tree', 'ui', 'commands', 'extension']),
-  ...layer('tree', ['ui', 'commands', 'extension']),
-  ...layer('ui', ['tree', 'commands', 'extension']),
-  ...layer('commands', ['extension']),
+  ...layer('api', ['services', 'tree', 'ui', 'commands', 'tools', 'extension'], [{ name: 'vscode', message: 'src/api never imports vscode' }]),
+  ...layer('services', ['tree', 'ui', 'commands', 'tools', 'extension']),
+  ...layer('tree', ['ui', 'commands', 'tools', 'extension']),
+  ...layer('ui', ['tree', 'commands', 'tools', 'extension']),
+  ...layer('commands', ['tools', 'extension']),
+  ...layer('tools', ['extension']),
   // The overview is a view like tree and ui, and a bundle of its own (dist/dashboard.js, loaded on first use):
   // from services and from api's stateful parts it takes only types (the live objects are handed in; a class
   // imported here would be a second copy of the extension's).
-  ...layer('dashboard', ['tree', 'ui', 'commands', 'extension']),
+  ...layer('dashboard', ['tree', 'ui', 'commands', 'tools', 'extension']),
   {
     files: ['src/dashboard/*.ts'],
     rules: {
@@ -57,7 +59,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'the webview has no vscode module (it talks through postMessage)' }],
-        patterns: ['api', 'services', 'tree', 'ui', 'commands', 'extension'].map((f) => ({
+        patterns: ['api', 'services', 'tree', 'ui', 'commands', 'tools', 'extension'].map((f) => ({
           group: [`../../${f}`, `../../${f}/*`, `../../${f}/**`], message: `the webview may not import src/${f} (only ../protocol, ../aggregate's types and its own modules)`,
         })),
       }],

@@ -1,4 +1,4 @@
-// Wiring only: create the services, then the views on them, then the commands.
+// Wiring only: create the services, then the views on them, then the commands and the chat tools.
 // No network in activate(): servers are contacted when their node is expanded.
 import * as vscode from 'vscode';
 import { ServerStore } from './services/settings';
@@ -19,6 +19,7 @@ import { registerCommands } from './commands/register';
 import { COMMANDS } from './commands';
 import { registerDashboardSerializer } from './commands/openDashboard';
 import type { Ctx } from './commands/context';
+import { registerTools } from './tools';
 
 let shutdown: (() => Promise<void>) | undefined;
 
@@ -39,16 +40,18 @@ export function activate(context: vscode.ExtensionContext) {
 
   const ctx: Ctx = { tree, view, store, secrets, connections, watcher, statusBar, docs, logs, prompts, log, filters, failureWatch, notifications,
     extension: { uri: context.extensionUri, globalState: context.globalState } };
+  const tools = registerTools(ctx);
   context.subscriptions.push(
     log, store, secrets, watcher, statusBar, tree, view, docs, logs, failureWatch, notifications, registerDashboardSerializer(ctx),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
     ...registerCommands(ctx, COMMANDS),
+    ...tools.disposables,
   );
   shutdown = () => connections.disposeAll();
   void vscode.commands.executeCommand('setContext', 'veeam.hasServers', store.list().length > 0);
-  // Returned for integration tests: the same services the commands use.
-  return ctx;
+  // Returned for integration tests: the same services the commands use, and the chat tools.
+  return Object.assign(ctx, { tools: tools.api });
 }
 
 export async function deactivate(): Promise<void> {

@@ -49,6 +49,24 @@ export async function pickTarget(ctx: Ctx, arg: unknown, action: ActionId, verb:
   if (!server) { return undefined; }
   const kind = kindOf(server.server.def.kind);
   const path = kind?.targets[action];
+  const items = (await targetsOf(ctx, server, action, verb)).filter((n) => n.entity.actions.includes(action));
+  const noun = typeInfo(kind, path?.types[0] ?? '').noun;
+  if (!items.length) { throw new VeeamError('config', `No ${noun[1]} on ${server.server.def.name} can ${verb} now.`); }
+  const pick = await ctx.prompts.pick(
+    items.map((n) => ({ label: n.entity.name, description: [scopeOf(n), n.entity.description].filter(Boolean).join(' · '), node: n })),
+    { title: `Veeam: Choose the ${noun[0]} to ${verb}`, matchOnDescription: true });
+  return pick?.node;
+}
+
+/**
+ * Every entity of a server that an action is meant for, found through the kind's target path and
+ * loaded through the tree's cache (so a picked node can be revealed and its work shows in the tree).
+ * Entities of the target types are returned whether or not they offer the action now (a running job
+ * cannot start): callers say why. The chat tools find their targets here too.
+ */
+export async function targetsOf(ctx: Ctx, server: ServerNode, action: ActionId, verb: string): Promise<EntityNode[]> {
+  const kind = kindOf(server.server.def.kind);
+  const path = kind?.targets[action];
   const name = server.server.def.name;
   if (!path) { throw new VeeamError('config', `${name} has nothing that can ${verb}.`); }
   const plural = typeInfo(kind, path.types[0]).noun[1];
@@ -63,14 +81,8 @@ export async function pickTarget(ctx: Ctx, arg: unknown, action: ActionId, verb:
     level = next;
   }
   const items: EntityNode[] = [];
-  for (const n of level) {
-    items.push(...(await ctx.tree.entityChildren(n)).filter((c) => path.types.includes(c.entity.type) && c.entity.actions.includes(action)));
-  }
-  if (!items.length) { throw new VeeamError('config', `No ${plural} on ${name} can ${verb} now.`); }
-  const pick = await ctx.prompts.pick(
-    items.map((n) => ({ label: n.entity.name, description: [scopeOf(n), n.entity.description].filter(Boolean).join(' · '), node: n })),
-    { title: `Veeam: Choose the ${typeInfo(kind, path.types[0]).noun[0]} to ${verb}`, matchOnDescription: true });
-  return pick?.node;
+  for (const n of level) { items.push(...(await ctx.tree.entityChildren(n)).filter((c) => path.types.includes(c.entity.type))); }
+  return items;
 }
 
 /** The ancestors a confirmation names ("backup server VBR01"), from the kind's `scope` types. */

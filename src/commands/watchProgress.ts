@@ -48,16 +48,25 @@ export interface StartOptions {
   watching: string;
 }
 
-/** Start work on `owner` once: a second call while it starts or runs reveals the running work. */
-export async function startOnce(ctx: Ctx, owner: EntityNode, o: StartOptions): Promise<Entity | undefined> {
+/** How a start went: the owner was busy (its running work, if known), the user declined, or it started. */
+export type Begun =
+  | { state: 'busy'; work?: Entity }
+  | { state: 'declined' }
+  | { state: 'started'; session: EntityNode; done: Thenable<Entity | undefined> };
+
+/**
+ * Start work on `owner` once: a second call while it starts or runs reveals the running work and
+ * starts nothing. Resolves as soon as the work runs (the chat tools answer then); `done` follows it.
+ */
+export async function beginOnce(ctx: Ctx, owner: EntityNode, o: StartOptions): Promise<Begun> {
   const work = ctx.watcher.runningFor(owner.id);
   const running = work && ctx.tree.nodeById(work.id);
   if (work || starting.has(owner.id)) {
     if (running) { await ctx.view.reveal(running, { select: true, focus: false }); }
     vscode.window.setStatusBarMessage(`Veeam: ${o.busy}`, 4000);
-    return work?.entity;
+    return { state: 'busy', work: work?.entity };
   }
-  if (o.confirm && !(await o.confirm())) { return undefined; }
+  if (o.confirm && !(await o.confirm())) { return { state: 'declined' }; }
   starting.add(owner.id);
   let session: EntityNode;
   try {
@@ -70,5 +79,11 @@ export async function startOnce(ctx: Ctx, owner: EntityNode, o: StartOptions): P
   ctx.log.info(`${o.watching.replace(/^Veeam: /, '')}: started (${session.entity.type} ${session.entity.id}).`);
   // The job (or repository) runs now: read it again so its menus offer Stop, not Start (one GET).
   void ctx.connections.client(owner.server).refresh(owner.entity).then((e) => ctx.tree.update(owner, e), () => undefined);
-  return watchWithProgress(ctx, session, owner, o.watching);
+  return { state: 'started', session, done: watchWithProgress(ctx, session, owner, o.watching) };
+}
+
+/** Start work on `owner` once (see beginOnce) and follow it to its end. */
+export async function startOnce(ctx: Ctx, owner: EntityNode, o: StartOptions): Promise<Entity | undefined> {
+  const b = await beginOnce(ctx, owner, o);
+  return b.state === 'started' ? b.done : b.state === 'busy' ? b.work : undefined;
 }

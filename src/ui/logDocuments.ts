@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import type { LogLine, SessionLog } from '../api/model';
+import { renderLog } from './logText';
 import { VeeamError, toVeeamError } from '../api/errors';
 import type { Connections } from '../services/connections';
 import type { ServerStore } from '../services/settings';
@@ -22,8 +23,6 @@ interface Source {
   timer?: NodeJS.Timeout;
   abort: AbortController;
 }
-
-const MARK: Record<LogLine['status'], string> = { failed: '✖ Failed ', warning: '⚠ Warning', success: '✔ Success', info: '  Info   ', running: '… Running' };
 
 export class LogDocuments implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -86,14 +85,14 @@ export class LogDocuments implements vscode.TextDocumentContentProvider {
       const err = toVeeamError(e);
       if (err.kind === 'cancelled') { throw err; }
       src.error = err.message;
-      src.text = render(src);
+      src.text = renderLog(src.item, [...src.lines.values()], src);
       return;
     }
     src.error = undefined;
     for (const l of log.lines) { src.lines.set(l.id, l); }
     src.note = log.note;
     src.running = log.running;
-    src.text = render(src);
+    src.text = renderLog(src.item, [...src.lines.values()], src);
   }
 
   /** Poll while the session runs and the document is open. */
@@ -144,32 +143,4 @@ export class LogDocuments implements vscode.TextDocumentContentProvider {
 
 function isOpenInTab(uri: vscode.Uri): boolean {
   return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
-}
-
-function render(src: Source): string {
-  const e = src.item.entity;
-  const lines = [...src.lines.values()].sort((a, b) => (a.time ?? '').localeCompare(b.time ?? '') || Number(a.id) - Number(b.id) || a.id.localeCompare(b.id));
-  const failed = lines.filter((l) => l.status === 'failed').length;
-  const warned = lines.filter((l) => l.status === 'warning').length;
-  const head = [
-    `# ${e.name} — ${src.item.server.def.name}`,
-    `# ${e.description ?? ''}`.trimEnd(),
-    ...(src.note ? [`# ${src.note}`] : []),
-    `# ${lines.length} records, ${failed} failed, ${warned} warning${src.running ? ' — live: following while the session runs' : ''}`,
-    ...(src.error ? [`# ✖ Failed to read the log: ${src.error}`] : []),
-    '',
-  ];
-  const body = lines.map((l) => {
-    const row = `${MARK[l.status]}  ${stamp(l.time)}  ${l.title.replace(/\s*\n\s*/g, ' ')}`;
-    return l.detail ? `${row}\n${' '.repeat(31)}${l.detail.replace(/\s*\n\s*/g, ' ')}` : row;
-  });
-  return [...head, ...body, ''].join('\n');
-}
-
-function stamp(iso?: string): string {
-  if (!iso) { return '                   '; }
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) { return iso.slice(0, 19).padEnd(19); }
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

@@ -39,6 +39,7 @@ export function installVscodeStub(settings: Record<string, unknown>): { commands
       showInformationMessage: async () => undefined, showWarningMessage: async () => undefined, showErrorMessage: async () => undefined,
       showInputBox: async () => undefined, showQuickPick: async () => undefined, setStatusBarMessage: () => disposable,
       registerWebviewPanelSerializer: () => disposable,
+      tabGroups: { all: [], onDidChangeTabs: () => disposable },
     },
     commands: {
       registerCommand: (id: string, fn: (...a: unknown[]) => unknown) => { commands.set(id, fn); return disposable; },
@@ -51,6 +52,7 @@ export function installVscodeStub(settings: Record<string, unknown>): { commands
       registerTextDocumentContentProvider: () => disposable,
     },
     env: { clipboard: { writeText: async () => undefined } },
+    lm: { registerTool: () => disposable, tools: [] },
   };
   const load = (Module as unknown as { _load: (r: string, ...rest: unknown[]) => unknown })._load;
   (Module as unknown as { _load: unknown })._load = function (request: string, ...rest: unknown[]) {

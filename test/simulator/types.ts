@@ -114,6 +114,26 @@ export interface EmDataHooks {
   /** Backup and replica job sessions created in [since, until] (ms) that the query service serves. */
   countSessions(since: number, until?: number): number;
   repositories(): { id: string; uid: string; name: string; server: string; capacity: number; free: number }[];
+  /** Backup and replica job sessions as the query service serves them now (started ones; replica sessions of the last 30 days), newest first. */
+  sessions(): EmSimSession[];
+}
+
+/** A job session as the EM simulator serves it now (EmDataHooks.sessions()). */
+export interface EmSimSession {
+  id: string;
+  /** The UID the API names it by (urn:veeam:BackupJobSession:…), the extension's entity id. */
+  uid: string;
+  kind: 'BackupJobSession' | 'ReplicaJobSession';
+  jobName: string;
+  /** The backup server the job belongs to. */
+  server: string;
+  /** Success | Warning | Failed once ended, None while it runs. */
+  result: string;
+  state: string;
+  /** FailureMessage as served ('' while it runs). */
+  message: string;
+  creationTime: string;
+  endTime?: string;
 }
 
 /** VBR REST revisions (x-api-version header values), newest first. 1.1-* and 1.2-* behave as 1.2, 1.3-* as 1.3. */

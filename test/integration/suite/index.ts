@@ -2,7 +2,8 @@
 // (test/integration/run-in-code-server.mjs, or runElectron.ts on a desktop VS Code).
 // Runs every *.test.js next to this file with mocha (tdd ui) and, when
 // VEEAM_TEST_RESULT_FILE is set, leaves a machine-readable result there: the
-// extension host's stdout is not visible to the runner in code-server.
+// extension host's stdout is not visible to the runner in code-server. VEEAM_TEST_GREP (a mocha grep,
+// passed with EXT_TEST_ENV) runs only the matching tests, for local loops.
 import * as fs from 'fs';
 import * as path from 'path';
 import Mocha from 'mocha';
@@ -14,7 +15,7 @@ interface TestResult {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30000 });
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30000, ...(process.env.VEEAM_TEST_GREP ? { grep: process.env.VEEAM_TEST_GREP } : {}) });
   const dir = __dirname;
   for (const f of fs.readdirSync(dir).sort()) {
     if (f.endsWith('.test.js')) {

@@ -56,6 +56,19 @@ function dataHooks(data: EmData): EmDataHooks {
     },
     repositories: () => data.repositories.map((r) => ({ id: r.id, uid: `urn:veeam:Repository:${r.id}`, name: r.name, server: r.server.name,
       capacity: r.capacity, free: r.free })),
+    sessions: () => {
+      const now = Date.now();
+      const iso = (t: number) => new Date(t).toISOString();
+      return [...data.allSessions()]
+        // What the query service serves: started sessions, replica sessions of the last 30 days only.
+        .filter((s) => s.start <= now && !(s.kind === 'ReplicaJobSession' && s.start < now - 30 * DAY))
+        .sort((a, b) => b.start - a.start)
+        .map((s) => {
+          const st = sessionState(s, now);
+          return { id: s.id, uid: `urn:veeam:${s.kind}:${s.id}`, kind: s.kind, jobName: s.job.name, server: s.job.server.name,
+            result: st.result, state: st.state, message: st.ended ? s.failureMessage : '', creationTime: iso(s.start), endTime: st.ended ? iso(s.end) : undefined };
+        });
+    },
   };
 }
 
