@@ -1007,7 +1007,11 @@ try {
     await f.locator('#days-14[aria-pressed="true"]').waitFor({ timeout: 10000 });
     await f.locator('header .status', { hasText: /sessions on 3 servers/ }).waitFor({ timeout: 60000 });
     await sleep(1000);   // the workbench keeps the webview's state with its editor; let it take it
-    await page.reload();
+    // VS Code's own reload (an orderly shutdown that saves the editors and their webview state; a bare page reload
+    // may leave before the workbench's storage is written). The palette opens with the focus out of the webview.
+    await page.evaluate(() => { if (document.activeElement instanceof HTMLElement) document.activeElement.blur(); });
+    await runCommand('Developer: Reload Window');
+    await page.waitForEvent('framenavigated', { predicate: (fr) => fr === page.mainFrame(), timeout: 60000 }).catch(() => {});
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     // Passwords lived in the tab's memory (code-server's SecretStorage): the tree may ask again; say no.
     const tab = page.locator('.tabs-container .tab', { hasText: /Veeam Overview/ }).first();
