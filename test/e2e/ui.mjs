@@ -20,7 +20,7 @@
 //     secrets with test/e2e/secret-scan.mjs: 0 hits outside SecretStorage, or the step fails.
 //     In code-server SecretStorage is in memory in the workbench tab (nothing on disk):
 //     see the "no secrets outside SecretStorage" step below.
-// Screenshots of each step go to test-results/e2e-*.png; the best full-workbench one
+// Screenshots of each step go to test-results/e2e-*.png (the overview's is media/dashboard.png with E2E_UPDATE_SCREENSHOTS=1); the best full-workbench one
 // is copied to media/screenshot.png. Prints `e2e: N passed, N failed`.
 //
 // Usage: node test/e2e/ui.mjs <baseUrl> [workspaceFolder]
@@ -979,8 +979,11 @@ try {
     await sleep(500);
     await page.screenshot({ path: path.join(OUT, 'e2e-09-overview.png') });
     shots['09-overview'] = path.join(OUT, 'e2e-09-overview.png');
-    fs.copyFileSync(shots['09-overview'], path.join(ROOT, 'media/dashboard.png'));
-    lap('screenshot test-results/e2e-09-overview.png → media/dashboard.png');
+    // The README's picture of the overview, only when asked (as media/screenshot.png): a test run leaves the work tree as it was.
+    if (process.env.E2E_UPDATE_SCREENSHOTS === '1') {
+      fs.copyFileSync(shots['09-overview'], path.join(ROOT, 'media/dashboard.png'));
+      lap('screenshot test-results/e2e-09-overview.png → media/dashboard.png');
+    }
     // Needs attention → Open Log of its first row: the session's log tab opens.
     const first = f.locator('section#attention tbody tr').first();
     await first.scrollIntoViewIfNeeded();
