@@ -84,9 +84,11 @@ export function mapEntity(type: EmType, o: Obj, now = Date.now()): Entity {
       const status: EntityStatus = running ? 'running' : resultStatus(result);
       const description = running ? `Running${progress !== undefined ? ` ${progress}%` : ''}`
         : `${result && result !== 'None' ? result : state ?? 'Unknown'}${end ? ` · ${ago(end, now)}` : ''}`;
-      return { ...b, type: type === 'BackupJobSession' ? 'backupSession' : 'replicaSession', hasChildren: true, actions: DOC_ACTIONS,
+      // Sessions come by the thousand: literals, not `{ ...b }` (V8's spread here cost most of the mapping time).
+      b.ref.taskType = type === 'BackupJobSession' ? 'BackupTaskSession' : 'ReplicaTaskSession';
+      b.ref.jobUid = text(o.JobUid) ?? '';
+      return { key: b.key, id: b.id, ref: b.ref, type: type === 'BackupJobSession' ? 'backupSession' : 'replicaSession', hasChildren: true, actions: DOC_ACTIONS,
         name: `${text(o.JobName) ?? b.name} · ${stamp(start)}`,
-        ref: { ...b.ref, taskType: type === 'BackupJobSession' ? 'BackupTaskSession' : 'ReplicaTaskSession', jobUid: text(o.JobUid) ?? '' },
         status, description, progress: progress !== undefined ? { percent: progress } : undefined, startedAt: start, endedAt: end,
         details: () => details(d('Job', text(o.JobName)), d('Job type', text(o.JobType)), d('Start', start && dateTime(start)),
           d('End', end && dateTime(end)), d('Duration', start ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
@@ -100,7 +102,7 @@ export function mapEntity(type: EmType, o: Obj, now = Date.now()): Entity {
       const status: EntityStatus = st === 'pending' ? 'queued' : RUNNING_STATES.has(st) ? 'running' : resultStatus(result);
       const size = num(text(o.TotalSize));
       const vm = text(o.VmDisplayName) ?? b.name;
-      return { ...b, type: 'taskSession', name: vm, hasChildren: false, actions: DOC_ACTIONS, status,
+      return { key: b.key, id: b.id, ref: b.ref, type: 'taskSession', name: vm, hasChildren: false, actions: DOC_ACTIONS, status,
         description: status === 'queued' ? 'Pending' : status === 'running' ? 'Running'
           : `${result && result !== 'None' ? result : state ?? 'Unknown'}${end ? ` · ${ago(end, now)}` : ''}`,
         startedAt: start, endedAt: end,
