@@ -38,6 +38,7 @@ export function installVscodeStub(settings: Record<string, unknown>): { commands
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => unknown) => task({ report: noop }, { onCancellationRequested: () => disposable }),
       showInformationMessage: async () => undefined, showWarningMessage: async () => undefined, showErrorMessage: async () => undefined,
       showInputBox: async () => undefined, showQuickPick: async () => undefined, setStatusBarMessage: () => disposable,
+      showTextDocument: async (document: unknown) => ({ document }),
     },
     commands: {
       registerCommand: (id: string, fn: (...a: unknown[]) => unknown) => { commands.set(id, fn); return disposable; },
@@ -48,6 +49,7 @@ export function installVscodeStub(settings: Record<string, unknown>): { commands
       onDidChangeConfiguration: () => disposable,
       onDidCloseTextDocument: () => disposable,
       registerTextDocumentContentProvider: () => disposable,
+      openTextDocument: async (uri: unknown) => ({ uri }),
     },
     env: { clipboard: { writeText: async () => undefined } },
   };
