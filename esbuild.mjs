@@ -20,7 +20,7 @@ const ROOT = path.dirname(new URL(import.meta.url).pathname);
 const OUT = path.join(ROOT, 'dist');
 const CORE_ENTRY = 'src/extension.ts';
 /** Never in the core (dist/extension.js): activation must not parse them. */
-const NOT_IN_CORE = [/^node_modules\/axios\//, /^node_modules\/fast-xml-parser\//, /^node_modules\/fast-xml-builder\//, /^src\/api\/http\/transport\.ts$/];
+const NOT_IN_CORE = [/(^|\/)node_modules\/axios\//, /(^|\/)node_modules\/fast-xml-parser\//, /(^|\/)node_modules\/fast-xml-builder\//, /^src\/api\/http\/transport\.ts$/];
 
 const production = process.argv.includes('--production');
 const rel = (abs) => path.relative(ROOT, abs).split(path.sep).join('/');

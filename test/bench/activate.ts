@@ -21,7 +21,7 @@ net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
   return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
 } as typeof net.Socket.prototype.connect;
 
-const dist = path.resolve(__dirname, '../../../dist');
+const dist = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.resolve(__dirname, '../../../dist');
 const cpu = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 const c0 = process.cpuUsage();
 const t0 = performance.now();

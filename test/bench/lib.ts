@@ -7,7 +7,8 @@ import type { SimulatorOptions } from '../simulator';
 import type { SimHostReady, SimInfo } from './sim-host';
 
 export const ROOT = path.resolve(__dirname, '../../..');
-export const DIST = path.join(ROOT, 'dist');
+/** The build under test: dist/ (BENCH_DIST=<dir> benches another build, e.g. a prototype's). */
+export const DIST = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(ROOT, 'dist');
 
 // ---- statistics --------------------------------------------------------------------------
 

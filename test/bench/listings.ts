@@ -18,9 +18,11 @@ export interface PairStats {
   raw: { wall: number; cpu: number };
   wall: { median: number; p25: number; p75: number };
   cpu: { median: number; p25: number; p75: number };
+  /** Every pair: [client wall, client CPU, raw wall, raw CPU] in ms. */
+  samples: [number, number, number, number][];
 }
 
-export interface ListingResult { kind: string; what: string; parser: string; count: number; rawCount: number; pages: number; stats: PairStats }
+export interface ListingResult { kind: string; what: string; parser: string; count: number; rawCount: number; pages: number; reps: number; stats: PairStats }
 
 interface Recipe {
   kind: string;
@@ -84,6 +86,25 @@ const RECIPES: Recipe[] = [
       return doc.QueryResult?.Entities?.ReplicaTaskSessions?.ReplicaTaskSession?.length ?? 0;
     },
   },
+  {
+    // Runs once the VBR kind (dist/api/vbr.js) and the simulator's VBR server are merged (vbr-client branch).
+    kind: 'vbr', what: 'job sessions', parser: 'JSON.parse',
+    async target(c) {
+      const top = await c.children(undefined, undefined);
+      const jobs = (await c.children(top.items.find((f) => f.ref.folder === 'jobs')!, undefined)).items;
+      for (const j of jobs) { if ((await c.children(j, undefined)).next) { return j; } }
+      throw new Error('VBR: no job with more than one page of sessions (simulator vbr.benchSessions)');
+    },
+    page: /^\/api\/v1\/sessions\?/,
+    async rawHeaders(sim, agent) {
+      const url = (sim as unknown as Record<string, string>).vbr;
+      const version = { 'x-api-version': '1.3-rev2' };
+      const tok = JSON.parse((await raw(`${url}/api/oauth2/token`, { ...version, 'content-type': 'application/x-www-form-urlencoded' }, sim.pem, agent, 'POST',
+        new URLSearchParams({ grant_type: 'password', username: sim.username, password: sim.password }).toString())).text) as { access_token: string };
+      return { ...version, authorization: `Bearer ${tok.access_token}`, accept: 'application/json' };
+    },
+    rawParse: (text) => (JSON.parse(text) as { data: unknown[] }).data.length,
+  },
 ];
 
 function raw(url: string, headers: Record<string, string>, ca: string, agent: https.Agent, method = 'GET', body?: string): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
@@ -120,6 +141,7 @@ export async function paired(a: () => Promise<unknown>, b: () => Promise<unknown
     raw: { wall: median(rows.map((r) => r.b.wall)), cpu: median(rows.map((r) => r.b.cpu)) },
     wall: q(rows.map((r) => r.a.wall / r.b.wall)),
     cpu: q(rows.map((r) => r.a.cpu / r.b.cpu)),
+    samples: rows.map((r) => [r.a.wall, r.a.cpu, r.b.wall, r.b.cpu]),
   };
 }
 
@@ -130,13 +152,15 @@ export function builtKinds(): { kind: string; recipe?: Recipe }[] {
     .map((kind) => ({ kind, recipe: RECIPES.find((r) => r.kind === kind) }));
 }
 
-export async function listing(recipe: Recipe, host: SimHost, pairs: number, warmup: number): Promise<ListingResult> {
+/** `reps` listings per timed sample (short listings are noisy on a shared machine; the ratio is the same). */
+export async function listing(recipe: Recipe, host: SimHost, pairs: number, warmup: number, reps = 1): Promise<ListingResult> {
   installVscodeStub({});
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(path.join(DIST, 'api', `${recipe.kind}.js`)) as Record<string, ServerKind>;
   const kind = Object.values(mod).find((k) => k && typeof k.createClient === 'function')!;
   const sim = host.sims[0];
-  const url = (sim as unknown as Record<string, string>)[recipe.kind];
+  const url = (sim as unknown as Record<string, string | undefined>)[recipe.kind];
+  if (!url) { throw new Error(`the simulator serves no ${recipe.kind} API`); }
   const c = kind.createClient({ name: recipe.kind, kind: recipe.kind, url, username: sim.username, trustedCertificate: sim.fingerprint256 },
     { credentials: { password: async () => sim.password }, log: () => undefined, http: { timeoutMs: 120000, connectTimeoutMs: 5000, pageSize: 1000 } });
   const agent = new https.Agent({ keepAlive: true });
@@ -147,11 +171,13 @@ export async function listing(recipe: Recipe, host: SimHost, pairs: number, warm
     const paths = (await host.stats())[0].log.filter((r) => r.method === 'GET' && recipe.page.test(r.path)).map((r) => r.path);
     const headers = await recipe.rawHeaders(sim, agent);
     let rawCount = 0;
-    const stats = await paired(() => pageAll(c, target), async () => {
-      rawCount = 0;
-      for (const p of paths) { rawCount += recipe.rawParse((await raw(url + p, headers, sim.pem, agent)).text); }
+    const stats = await paired(async () => { for (let i = 0; i < reps; i++) { await pageAll(c, target); } }, async () => {
+      for (let i = 0; i < reps; i++) {
+        rawCount = 0;
+        for (const p of paths) { rawCount += recipe.rawParse((await raw(url + p, headers, sim.pem, agent)).text); }
+      }
     }, pairs, warmup);
-    return { kind: recipe.kind, what: recipe.what, parser: recipe.parser, count, rawCount, pages: paths.length, stats };
+    return { kind: recipe.kind, what: recipe.what, parser: recipe.parser, count, rawCount, pages: paths.length, reps, stats };
   } finally {
     agent.destroy();
     await c.dispose();

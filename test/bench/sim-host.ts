@@ -13,6 +13,8 @@ import { startSimulator, SimulatorExt, SimulatorOptions } from '../simulator';
 export interface SimInfo {
   vb365: string;
   em: string;
+  /** Once the simulator serves VBR. */
+  vbr?: string;
   fingerprint256: string;
   pem: string;
   username: string;
@@ -41,7 +43,8 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
   const ready: SimHostReady = {
     control: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
-    sims: sims.map((s) => ({ vb365: s.vb365.url, em: s.em.url, fingerprint256: s.certificate.fingerprint256, pem: s.certificate.pem, ...s.credentials })),
+    sims: sims.map((s) => ({ vb365: s.vb365.url, em: s.em.url, vbr: (s as unknown as { vbr?: { url: string } }).vbr?.url,
+      fingerprint256: s.certificate.fingerprint256, pem: s.certificate.pem, ...s.credentials })),
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   process.stdin.resume();
