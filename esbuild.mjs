@@ -32,6 +32,15 @@ const axiosNodeOnly = {
       /axios[\\/]lib[\\/]adapters$/.test(args.resolveDir)
         ? { path: path.join(ROOT, 'build/axios-browser-adapter-shim.mjs') }
         : undefined);
+    // axios's utils read the global FormData when they load (for isFormData's instanceof): in Node that
+    // loads the fetch implementation (undici, ~12 ms CPU at a kind's first use). isFormData keeps its
+    // duck-typed test, and this extension never sends FormData (build/form-data-shim.cjs).
+    b.onLoad({ filter: /axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {
+      const text = await fs.promises.readFile(args.path, 'utf8');
+      const line = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;";
+      if (!text.includes(line)) { return { contents: text, loader: 'js', warnings: [{ text: 'axios/lib/utils.js changed: the global FormData is read at load again (see esbuild.mjs)' }] }; }
+      return { contents: text.replace(line, 'const FormDataCtor = undefined; // esbuild.mjs: not read at load'), loader: 'js' };
+    });
   },
 };
 
@@ -54,7 +63,8 @@ const common = {
   // Stand-ins for parts of axios the extension never runs (see each shim's comment):
   // form-data drags in mime-db (130 KB) for multipart bodies; follow-redirects is unused with
   // maxRedirects 0; the xhr and fetch adapters are for browsers; debug only serves the unused proxy agent.
-  alias: { 'form-data': './build/form-data-shim.cjs', 'follow-redirects': './build/follow-redirects-shim.cjs', debug: './build/debug-shim.cjs' },
+  // http2 is loaded on first use only (build/http2-shim.cjs).
+  alias: { 'form-data': './build/form-data-shim.cjs', 'follow-redirects': './build/follow-redirects-shim.cjs', debug: './build/debug-shim.cjs', http2: './build/http2-shim.cjs' },
 };
 
 /** A lazily required module's output name: src/api/vb365/index.ts → api/vb365. */
