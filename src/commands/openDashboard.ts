@@ -10,13 +10,10 @@ import type { Command, Ctx } from './context';
 type Dashboard = typeof import('../dashboard');
 let loaded: Dashboard | undefined;
 
-/**
- * The overview's module. './dashboard.js' is the bundle's neighbour dist/dashboard.js (esbuild.mjs builds
- * src/dashboard/index.ts there and leaves this require alone); the extension only ever runs from dist/.
- */
+/** The overview's module: a relative require is a split point (esbuild.mjs), so it is dist/dashboard.js, loaded on first use. */
 function dashboard(): Dashboard {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded ??= require('./dashboard.js') as Dashboard;
+  loaded ??= require('../dashboard') as Dashboard;
   return loaded;
 }
 

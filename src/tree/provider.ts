@@ -221,6 +221,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
       // Loads still in flight belong to the old tree: abort them (their sockets close).
       for (const s of this.slots.values()) { s.abort.abort(); }
       this.slots.clear();
+      for (const k of [...this.byId.keys()]) { if (!(this.byId.get(k) instanceof ServerNode)) { this.byId.delete(k); } }
       this.prompted.clear();
       this.changed.fire(undefined);
       return;
@@ -232,11 +233,12 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     this.changed.fire(target);
   }
 
-  /** Forget the listings of a node and of everything below it, aborting their loads. */
+  /** Forget the listings of a node and of everything below it, aborting their loads; the nodes below are released. */
   private dropUnder(id: string): void {
     for (const [k, s] of [...this.slots]) {
       if (k === id || k.startsWith(`${id}/`)) { this.slots.delete(k); s.abort.abort(); }
     }
+    for (const k of [...this.byId.keys()]) { if (k.startsWith(`${id}/`)) { this.byId.delete(k); } }
   }
 
   private fireId(id: string): void {

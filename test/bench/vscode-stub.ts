@@ -40,6 +40,7 @@ export function installVscodeStub(settings: Record<string, unknown>): { commands
       showInputBox: async () => undefined, showQuickPick: async () => undefined, setStatusBarMessage: () => disposable,
       registerWebviewPanelSerializer: () => disposable,
       tabGroups: { all: [], onDidChangeTabs: () => disposable },
+      showTextDocument: async (document: unknown) => ({ document }),
     },
     commands: {
       registerCommand: (id: string, fn: (...a: unknown[]) => unknown) => { commands.set(id, fn); return disposable; },
@@ -50,6 +51,7 @@ export function installVscodeStub(settings: Record<string, unknown>): { commands
       onDidChangeConfiguration: () => disposable,
       onDidCloseTextDocument: () => disposable,
       registerTextDocumentContentProvider: () => disposable,
+      openTextDocument: async (uri: unknown) => ({ uri }),
     },
     env: { clipboard: { writeText: async () => undefined } },
     lm: { registerTool: () => disposable, tools: [] },
