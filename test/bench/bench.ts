@@ -19,6 +19,8 @@ import { DIST, ROOT, SimHost, kb, mb, median, ms, quantile, runChild, startSimHo
 import { ListingResult, builtKinds, listing } from './listings';
 import type { ServerSpec } from './tree';
 import { installVscodeStub } from './vscode-stub';
+import { benchLogs } from './logs-bench';
+import { benchDashboard } from './dashboard-bench';
 
 /** Never in the core: the same list as esbuild.mjs's build check, checked again here on the build's layout. */
 const NOT_IN_CORE = [/(^|\/)node_modules\/axios\//, /(^|\/)node_modules\/fast-xml-parser\//, /(^|\/)node_modules\/fast-xml-builder\//, /^src\/api\/http\/transport\.ts$/];
@@ -278,6 +280,20 @@ async function main(): Promise<void> {
     } finally { host.close(); }
   }
   if (on('tree')) { await responsiveness(); }
+  if (on('logs')) {
+    say();
+    say('Session logs of 10,000 records (client sessionLog + document text, simulator in this process):');
+    for (const [what, v] of Object.entries(await benchLogs())) {
+      say(`  ${what}: ${v}`);
+      const m = /^(\d+) ms median/.exec(v);
+      row(what, m ? `${m[1]} ms` : v, '< 1000 ms', m ? Number(m[1]) < 1000 : false);
+    }
+  }
+  if (on('dashboard')) {
+    say();
+    say('Overview, 30 days across the kinds (test/bench/dashboard-bench.ts):');
+    for (const [what, v] of Object.entries(await benchDashboard())) { say(`  ${what}: ${v}`); }
+  }
 
   if (idleQuiet && idleBusy) {
     const q = await idleQuiet.done; idleQuiet.close();
