@@ -1,30 +1,10 @@
-// VB365 speaks JSON only; "Open as XML" renders the same payload with fast-xml-parser's builder.
-import { XMLBuilder } from 'fast-xml-parser';
+// VB365 speaks JSON only; "Open as XML" renders the same payload (src/api/http/jsonXml.ts).
 import type { EntityType } from '../model';
+import { jsonToXml } from '../http/jsonXml';
 
 const ROOTS: Partial<Record<EntityType, string>> = {
   organization: 'Organization', repository: 'BackupRepository', job: 'Job',
   jobSession: 'JobSession', syncSession: 'RepositorySynchronizeSession',
 };
 
-/** XML names cannot start with '.', a digit or '-', nor contain most punctuation. */
-function safeKeys(v: unknown): unknown {
-  if (Array.isArray(v)) { return v.map(safeKeys); }
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(v)) {
-      let name = k.replace(/[^A-Za-z0-9_.-]/g, '_');
-      if (!/^[A-Za-z_]/.test(name)) { name = `_${name}`; }
-      out[name] = val === null ? '' : safeKeys(val);
-    }
-    return out;
-  }
-  return v;
-}
-
-export function toXml(payload: unknown, type: EntityType): string {
-  const builder = new XMLBuilder({ format: true, indentBy: '  ', suppressEmptyNode: true });
-  const root = ROOTS[type] ?? 'Item';
-  const body = Array.isArray(payload) ? { item: safeKeys(payload) } : safeKeys(payload);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: body }) as string}`;
-}
+export function toXml(payload: unknown, type: EntityType): string { return jsonToXml(payload, ROOTS[type] ?? 'Item'); }
