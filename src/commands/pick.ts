@@ -2,7 +2,7 @@
 // through a picker over the same nodes. Pickers find their targets through the kind's target
 // paths (EM jobs sit under each backup server), never by a folder name or a kind id.
 import { VeeamError } from '../api/errors';
-import { ActionId, typeInfo } from '../api/model';
+import { ActionId, TargetPath, typeInfo } from '../api/model';
 import { kindOf } from '../api/kinds';
 import { EntityNode, ServerNode } from '../tree/nodes';
 import type { Ctx } from './context';
@@ -69,7 +69,16 @@ export async function targetsOf(ctx: Ctx, server: ServerNode, action: ActionId, 
   const path = kind?.targets[action];
   const name = server.server.def.name;
   if (!path) { throw new VeeamError('config', `${name} has nothing that can ${verb}.`); }
-  const plural = typeInfo(kind, path.types[0]).noun[1];
+  const items = await walkTargets(ctx, server, path);
+  if (!items) { throw new VeeamError('config', `${name} shows no ${typeInfo(kind, path.types[0]).noun[1]} (or could not be reached; see the tree).`); }
+  return items;
+}
+
+/**
+ * Walk a target path from the server node through the tree's cache: the entities of the path's types
+ * below its last step, or undefined when a step finds nothing (unreachable, or the server shows none).
+ */
+export async function walkTargets(ctx: Ctx, server: ServerNode, path: TargetPath): Promise<EntityNode[] | undefined> {
   let level: (ServerNode | EntityNode)[] = [server];
   for (const step of path.via) {
     const next: EntityNode[] = [];
@@ -77,7 +86,7 @@ export async function targetsOf(ctx: Ctx, server: ServerNode, action: ActionId, 
       next.push(...(await ctx.tree.entityChildren(n)).filter((c) =>
         (step.role === undefined || c.entity.role === step.role) && (step.type === undefined || c.entity.type === step.type)));
     }
-    if (!next.length) { throw new VeeamError('config', `${name} shows no ${plural} (or could not be reached; see the tree).`); }
+    if (!next.length) { return undefined; }
     level = next;
   }
   const items: EntityNode[] = [];

@@ -5,6 +5,7 @@ import { VeeamError } from '../api/errors';
 import { kindOf } from '../api/kinds';
 import { EntityNode, ServerNode } from '../tree/nodes';
 import { sessionRef } from './openSessionLogFor';
+import { walkTargets } from './pick';
 import type { Command, Ctx } from './context';
 
 export const revealSession: Command = {
@@ -22,18 +23,8 @@ export const revealSession: Command = {
 async function find(ctx: Ctx, server: ServerNode, jobName: string | undefined, key: string): Promise<ServerNode | EntityNode> {
   const path = kindOf(server.server.def.kind)?.targets.startJob ?? kindOf(server.server.def.kind)?.targets.openJson;
   if (!path || !jobName) { return server; }
-  let level: (ServerNode | EntityNode)[] = [server];
-  for (const step of path.via) {
-    const next: EntityNode[] = [];
-    for (const n of level) {
-      next.push(...(await ctx.tree.entityChildren(n)).filter((c) =>
-        (step.role === undefined || c.entity.role === step.role) && (step.type === undefined || c.entity.type === step.type)));
-    }
-    if (!next.length) { return server; }
-    level = next;
-  }
-  const jobs: EntityNode[] = [];
-  for (const n of level) { jobs.push(...(await ctx.tree.entityChildren(n)).filter((c) => path.types.includes(c.entity.type) && c.entity.name === jobName)); }
+  const jobs = (await walkTargets(ctx, server, path))?.filter((c) => c.entity.name === jobName);
+  if (!jobs) { return server; }
   for (const job of jobs) {
     const session = (await ctx.tree.entityChildren(job)).find((c) => c.entity.key === key);
     if (session) { return session; }
