@@ -3,21 +3,23 @@
 // null (Veeam's OpenAPI allows it): an entity without an id is shown, keeps its payload for
 // "Open as JSON" (ref.raw) and offers nothing that needs the id (no actions, no children).
 import { ActionId, Detail, Entity, EntityStatus, LogLine, detailsOf } from '../model';
-import { ago, bytes, count, dateTime, duration, num, rate, stamp, str } from '../format';
+import { ago, agoAt, bytes, count, dateTime, duration, isoMs, num, rate, stampAt, str } from '../format';
 
 type Obj = Record<string, unknown>;
 
+const STATUS: Record<string, EntityStatus> = {
+  success: 'success', succeeded: 'success', warning: 'warning', failed: 'failed', running: 'running', queued: 'queued',
+  stopped: 'stopped', notconfigured: 'unknown', disconnected: 'unknown',
+};
+/** The exact spellings servers send, looked up before lowercasing. */
+const STATUS_EXACT: Record<string, EntityStatus> = {
+  Success: 'success', Succeeded: 'success', Warning: 'warning', Failed: 'failed', Running: 'running', Queued: 'queued', Stopped: 'stopped',
+};
+
 export function jobSessionStatus(s: unknown): EntityStatus {
-  switch (String(s ?? '').toLowerCase()) {
-    case 'success': case 'succeeded': return 'success';
-    case 'warning': return 'warning';
-    case 'failed': return 'failed';
-    case 'running': return 'running';
-    case 'queued': return 'queued';
-    case 'stopped': return 'stopped';
-    case 'notconfigured': case 'disconnected': return 'unknown';
-    default: return 'unknown';
-  }
+  if (typeof s === 'string' && Object.hasOwn(STATUS_EXACT, s)) { return STATUS_EXACT[s]; }
+  const k = String(s ?? '').toLowerCase();
+  return Object.hasOwn(STATUS, k) ? STATUS[k] : 'unknown';
 }
 
 const DOC_ACTIONS: ActionId[] = ['openJson', 'openXml', 'copyId'];
@@ -32,12 +34,6 @@ function identity(prefix: string, id: string | undefined, o: Obj, name: string, 
   return { key: `${prefix}:~${name}`, actions: ['openJson'], ref: { ...ref, raw: JSON.stringify(o) } };
 }
 
-/** ' · 2 h ago', or '' when the time is missing or unreadable. */
-function agoPart(iso: string | undefined, now = Date.now()): string {
-  const a = ago(iso, now);
-  return a ? ` · ${a}` : '';
-}
-
 /** The longest short form of a message shown in a description, ellipsis included. */
 export const SHORT_MESSAGE_MAX = 60;
 
@@ -47,6 +43,17 @@ export const SHORT_MESSAGE_MAX = 60;
  * text stays in Entity.message and the tooltip.
  */
 export function shortMessage(text: string): string {
+  // Thousands of sessions fail for the same few reasons: each text is shortened once.
+  let short = shortened.get(text);
+  if (short === undefined) {
+    if (shortened.size >= 1000) { shortened.clear(); }
+    shortened.set(text, (short = shorten(text)));
+  }
+  return short;
+}
+const shortened = new Map<string, string>();
+
+function shorten(text: string): string {
   const line = text.trim().split(/\r?\n/)[0].trim();
   const sentence = /^(.+?[.!?])\s/.exec(line)?.[1] ?? line;
   const one = sentence.replace(/\s+/g, ' ').replace(/\.$/, '');
@@ -158,24 +165,44 @@ function resultMessage(status: EntityStatus, text: unknown): string | undefined 
   return status === 'failed' || status === 'warning' ? str(text)?.trim() || undefined : undefined;
 }
 
+// A session's actions, the same arrays for every session (never changed by their users).
+const SESSION_ACTIONS: ActionId[][] = [[], ['copyMessage'], ['stopJob'], ['copyMessage', 'stopJob']]
+  .map((extra) => Object.freeze(['openLog', ...extra, ...DOC_ACTIONS] as ActionId[]) as ActionId[]);
+const NO_ID_ACTIONS = Object.freeze(['openJson']) as ActionId[];
+
+/**
+ * Sessions come by the ten thousand and are normalized right after JSON.parse, so this costs a fraction of
+ * parsing them: each date is parsed once (isoMs) and formatted from the number, action lists are shared,
+ * and the tooltip rows are made on first use from the few fields they show (not the whole payload).
+ */
 export function jobSession(s: Obj, now = Date.now(), ctx: SessionContext = {}): Entity {
+  const statusText = str(s.status);
   const status = jobSessionStatus(s.status);
   const st = (s.statistics ?? {}) as Obj;
   const objects = num(st.processedObjects) ?? num(s.progress);
   const created = str(s.creationTime); const ended = str(s.endTime);
   const running = status === 'running';
-  const name = stamp(created);
+  const start = isoMs(created); const end = isoMs(ended);
+  const id = str(s.id);
   const jobId = str(s.jobId) ?? jobIdFromLinks(s) ?? ctx.jobId;
   const message = resultMessage(status, s.details);
-  const start = created ? Date.parse(created) : NaN; const end = ended ? Date.parse(ended) : NaN;
-  const actions: ActionId[] = ['openLog', ...(message ? ['copyMessage' as const] : []), ...(running && jobId ? ['stopJob' as const] : [])];
-  // Sessions come by the thousand: the identity's fields one by one, not a `{ ...spread }` (V8 makes that slow here).
-  const idn = identity('jsess', str(s.id), s, name, actions, { jobId: jobId ?? '' });
-  const e: Entity = {
-    key: idn.key, id: idn.id, actions: idn.actions, ref: idn.ref, type: 'jobSession', name, status,
+  const name = stampAt(start);
+  const when = ended ? end : start;
+  const agoText = agoAt(when, now);
+  let key: string; let actions: ActionId[]; let ref: Record<string, string>;
+  if (id) {
+    key = `jsess:${id}`; ref = { id, jobId: jobId ?? '' };
+    actions = SESSION_ACTIONS[(message ? 1 : 0) + (running && jobId ? 2 : 0)];
+  } else {
+    key = `jsess:~${name}`; ref = { jobId: jobId ?? '', raw: JSON.stringify(s) };
+    actions = NO_ID_ACTIONS;
+  }
+  const jobType = s.jobType; const configType = s.jobSessionConfigType; const retries = s.retryCount; const details = s.details;
+  return {
+    key, id, actions, ref, type: 'jobSession', name, status,
     description: running
       ? `Running${objects !== undefined ? ` · ${count(objects)} objects` : ''}`
-      : `${str(s.status) ?? 'Unknown'}${agoPart(ended ?? created, now)}${message ? ` · ${shortMessage(message)}` : ''}`,
+      : `${statusText ?? 'Unknown'}${agoText ? ` · ${agoText}` : ''}${message ? ` · ${shortMessage(message)}` : ''}`,
     progress: { objects },
     startedAt: created, endedAt: ended,
     hasChildren: false,
@@ -185,29 +212,31 @@ export function jobSession(s: Obj, now = Date.now(), ctx: SessionContext = {}): 
       transferredBytes: num(st.transferredDataBytes),
     },
     message,
-    details: () => detailRows(s, st, objects, created, ended, running, now, message),
+    // The tooltip rows, on first use, from the few fields they show (never the whole payload: the tree holds
+    // thousands of sessions). The statistics object is the server's own, already parsed.
+    details: () => detailRows({ status: statusText, jobType, configType, retries, details }, st, objects, created, ended, running, now, message),
   };
-  return e;
 }
 
-function detailRows(s: Obj, st: Obj, objects: number | undefined, created: string | undefined, ended: string | undefined,
-  running: boolean, now: number, message: string | undefined): Detail[] {
+function detailRows(f: { status?: string; jobType: unknown; configType: unknown; retries: unknown; details: unknown }, st: Obj,
+  objects: number | undefined, created: string | undefined, ended: string | undefined, running: boolean, now: number, message: string | undefined): Detail[] {
   const bottleneck = str(st.bottleneck);
   const bytesPS = num(st.processingRateBytesPS); const itemsPS = num(st.processingRateItemsPS);
+  const retries = num(f.retries); const details = str(f.details);
   return [
-    { label: 'Status', value: str(s.status) ?? '–' },
+    { label: 'Status', value: f.status ?? '–' },
     { label: 'Start', value: dateTime(created) },
     { label: 'End', value: running ? 'running' : dateTime(ended) },
     { label: 'Duration', value: duration(created, running ? undefined : ended, now) },
-    { label: 'Type', value: [str(s.jobType), str(s.jobSessionConfigType)].filter(Boolean).join(', ') || '–' },
+    { label: 'Type', value: [str(f.jobType), str(f.configType)].filter(Boolean).join(', ') || '–' },
     { label: 'Processed objects', value: count(objects) },
     { label: 'Transferred', value: bytes(num(st.transferredDataBytes)) },
     { label: 'Read rate', value: rate(num(st.readRateBytesPS)) },
     { label: 'Write rate', value: rate(num(st.writeRateBytesPS)) },
     { label: 'Processing rate', value: bytesPS === undefined && itemsPS === undefined ? '–' : `${rate(bytesPS)}, ${count(itemsPS)} items/s` },
     { label: 'Bottleneck', value: bottleneck === 'NA' || bottleneck === 'N/A' || !bottleneck ? 'n/a' : bottleneck },
-    ...(num(s.retryCount) ? [{ label: 'Retries', value: String(s.retryCount) }] : []),
-    ...(message ? [{ label: 'Message', value: message }] : str(s.details) ? [{ label: 'Details', value: String(s.details) }] : []),
+    ...(retries ? [{ label: 'Retries', value: String(f.retries) }] : []),
+    ...(message ? [{ label: 'Message', value: message }] : details ? [{ label: 'Details', value: details }] : []),
   ];
 }
 

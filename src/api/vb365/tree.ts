@@ -44,7 +44,12 @@ export async function jobSessions(client: Vb365Client, v: number, job: Entity, c
   const p = await client.page(path, c.offset, client.pageSize, c.setId, signal);
   const now = Date.now();
   const ctx = { jobId: job.id, jobName: job.name };
-  const items = distinct(p.items.map((s) => N.jobSession(s, now, ctx)), c.offset);
+  // Each payload is let go as soon as it is normalized: the page is not kept alive beside its entities, which
+  // the garbage collector would otherwise copy and promote with them (a 1,000-session page is ~3 MB parsed).
+  const raw = p.items;
+  const items = new Array<Entity>(raw.length);
+  for (let i = 0; i < raw.length; i++) { items[i] = N.jobSession(raw[i], now, ctx); (raw as unknown[])[i] = undefined; }
+  distinct(items, c.offset);
   return { items, next: p.next ? JSON.stringify(p.next) : undefined };
 }
 
@@ -111,6 +116,8 @@ export function idOf(e: Entity, what: string): string {
  * them). The first of a stem keeps it on the first page; later ones get their position.
  */
 export function distinct(items: Entity[], offset = 0): Entity[] {
+  // Only keys of entities without an id change: a page where every entity has one (nearly all) stays as it is.
+  if (items.every((e) => e.id)) { return items; }
   const seen = new Set<string>();
   items.forEach((e, i) => {
     if (!e.id && (offset > 0 || seen.has(e.key))) { e.key = `${e.key}#${offset + i}`; }
