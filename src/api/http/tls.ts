@@ -100,11 +100,17 @@ export function requestTlsOptions(trust: TrustOptions): tls.ConnectionOptions {
   return { rejectUnauthorized: true };
 }
 
+/** Sockets that passed the check, with the fingerprint they passed for. */
+const pinnedSockets = new WeakMap<tls.TLSSocket, string>();
+
 /**
  * Enforce a pinned fingerprint on a TLS socket. Called from the request's 'socket' event,
  * which runs before the request is flushed: a mismatching socket is destroyed first.
  */
 export function pinSocket(socket: tls.TLSSocket, pinned: string, onMismatch: (err: VeeamError) => void): void {
+  // A socket's peer certificate cannot change once it is connected: a kept-alive socket that passed is not
+  // checked again (getPeerCertificate() builds the whole certificate object, a tenth of a millisecond a call).
+  if (pinnedSockets.get(socket) === pinned) { return; }
   const check = () => {
     const cert = socket.getPeerCertificate();
     if (!cert || !cert.fingerprint256) {
@@ -116,7 +122,9 @@ export function pinSocket(socket: tls.TLSSocket, pinned: string, onMismatch: (er
       fail(new VeeamError('certificate',
         `The server certificate changed since you trusted it (trusted ${info.pinnedFingerprint}, now ${info.fingerprint256}).`,
         { certificate: info }));
+      return;
     }
+    pinnedSockets.set(socket, pinned);
   };
   const fail = (err: VeeamError) => { onMismatch(err); socket.destroy(err); };
   if (socket.encrypted && !socket.connecting && socket.getPeerCertificate()?.fingerprint256) {
