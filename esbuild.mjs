@@ -84,7 +84,7 @@ function outRequire(from, to) {
  *  - a module another file provides (the core's or shared.js's) → that file's instance;
  *  - anything else → bundled here.
  */
-function splitter({ self, lazy, provided }) {
+function splitter({ self, lazy, provided, exported }) {
   return {
     name: 'veeam-split',
     setup(b) {
@@ -105,12 +105,19 @@ function splitter({ self, lazy, provided }) {
       });
       b.onLoad({ filter: /.*/, namespace: 'veeam-from' }, (args) => {
         const file = outRequire(self, args.pluginData.owner);
-        return {
-          loader: 'js',
-          contents: `const m = require(${JSON.stringify(`veeam-out:${file}`)}).__shared?.[${JSON.stringify(args.path)}];\n`
-            + `if (!m) { throw new Error(${JSON.stringify(`${args.path} is missing from ${args.pluginData.owner}.js (load ${self}.js only through dist/extension.js)`)}); }\n`
-            + 'module.exports = m;\n',
-        };
+        const head = `const m = require(${JSON.stringify(`veeam-out:${file}`)}).__shared?.[${JSON.stringify(args.path)}];\n`
+          + `if (!m) { throw new Error(${JSON.stringify(`${args.path} is missing from ${args.pluginData.owner}.js (load ${self}.js only through dist/extension.js)`)}); }\n`;
+        // Named imports become plain constants, read once when this file loads (after the file that provides
+        // them ran; src/ exports no \`let\`): a call such as stampAt() then costs no getter per call, where
+        // \`module.exports = m\` made esbuild wrap m in a namespace of getters (__toESM), called per session.
+        const names = exported?.get(args.pluginData.owner)?.get(args.path);
+        if (names && !names.has('*')) {
+          return {
+            loader: 'js',
+            contents: head + [...names].sort().map((n) => (n === 'default' ? 'export default m.default;' : `export const ${n} = m.${n};`)).join('\n') + '\n',
+          };
+        }
+        return { loader: 'js', contents: `${head}module.exports = m;\n` };
       });
     },
   };
@@ -249,7 +256,7 @@ for (const f of plan) {
     ...common,
     ...(f.stdin ? { stdin: f.stdin } : { entryPoints: [f.entry] }),
     outfile: path.join(OUT, `${f.name}.js`),
-    plugins: [splitter({ self: f.name, lazy: new Set(), provided }), axiosNodeOnly],
+    plugins: [splitter({ self: f.name, lazy: new Set(), provided, exported: new Map(Object.entries(exportsOf)) }), axiosNodeOnly],
   });
   const [outKey, out] = Object.entries(result.metafile.outputs).find(([k]) => k.endsWith('.js'));
   const modules = Object.entries(out.inputs).filter(([k]) => !k.startsWith('veeam-from:') && !k.startsWith('<stdin>'))
