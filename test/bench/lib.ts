@@ -43,6 +43,17 @@ export function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/**
+ * A scavenge only: empties V8's young generation so a run does not pay for the other run's garbage. Not a full
+ * GC: after one, V8 shrinks the young generation to its minimum and the run that keeps more objects alive while
+ * it works (a client's entities next to the parsed page) pays for growing it again, scavenge after scavenge: the
+ * VB365 listing measured 39 ms after a full GC and 26 ms after a scavenge, for the same work. The extension host
+ * never runs a full GC before a listing.
+ */
+export function minorGc(): void {
+  (globalThis as { gc?: (o?: { type: 'minor' | 'major' }) => void }).gc?.({ type: 'minor' });
+}
+
 // ---- the simulator host (test/bench/sim-host.ts) ----------------------------------------
 
 export interface StatsRecord { server: 'vb365' | 'em'; method: string; path: string; status: number }
