@@ -30,10 +30,29 @@ export function agoAt(t: number, now = Date.now()): string {
   if (!Number.isFinite(t)) { return ''; }
   const s = Math.max(0, (now - t) / 1000);
   if (s < 60) { return 'just now'; }
-  if (s < 3600) { return `${Math.floor(s / 60)} min ago`; }
-  if (s < 86400) { return `${Math.floor(s / 3600)} h ago`; }
-  if (s < 86400 * 60) { return `${Math.floor(s / 86400)} d ago`; }
-  return `${Math.floor(s / (86400 * 30))} mo ago`;
+  if (s < 3600) { return agoText(0, Math.floor(s / 60)); }
+  if (s < 86400) { return agoText(1, Math.floor(s / 3600)); }
+  if (s < 86400 * 60) { return agoText(2, Math.floor(s / 86400)); }
+  return agoText(3, Math.floor(s / (86400 * 30)));
+}
+
+/** ' · 2 h ago' (agoAt with the separator descriptions put before it), or '' when t is NaN. */
+export function agoPartAt(t: number, now = Date.now()): string {
+  const a = agoAt(t, now);
+  if (!a) { return ''; }
+  let p = agoParts.get(a);
+  if (p === undefined) { p = ` · ${a}`; if (agoParts.size < 2000) { agoParts.set(a, p); } }
+  return p;
+}
+
+// The same few hundred texts for thousands of sessions: made once, shared by every description.
+const AGO_UNITS = ['min', 'h', 'd', 'mo'];
+const agoTexts: string[][] = [[], [], [], []];
+const agoParts = new Map<string, string>();
+function agoText(unit: number, n: number): string {
+  const cache = agoTexts[unit];
+  if (n < 1000) { return (cache[n] ??= `${n} ${AGO_UNITS[unit]} ago`); }
+  return `${n} ${AGO_UNITS[unit]} ago`;
 }
 
 export function duration(fromIso: string | undefined | null, toIso: string | undefined | null, now = Date.now()): string {
@@ -65,11 +84,14 @@ export function stampAt(t: number): string {
     dateDay[slot] = day;
   }
   const min = Math.floor((local - day * DAY) / 60000);
-  return `${date}${TWO[Math.floor(min / 60)]}:${TWO[min % 60]}`;
+  // One string of two shared parts (the day's and the minute's) instead of a chain of four.
+  return date + (HHMM[min] ??= `${TWO[Math.floor(min / 60)]}:${TWO[min % 60]}`);
 }
 
 const DAY = 86_400_000;
 const TWO = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+/** 'HH:MM' per minute of the day, made on first use. */
+const HHMM: string[] = [];
 /** 'YYYY-MM-DD ' per local day number, direct-mapped (1,024 days). */
 const dateDay = new Float64Array(1024).fill(NaN);
 const dateText: string[] = new Array<string>(1024);

@@ -158,7 +158,8 @@ function printListing(r: ListingResult): void {
 // ---- 4.–6. the tree ------------------------------------------------------------------------------
 
 async function memory(host: SimHost): Promise<void> {
-  const servers: ServerSpec[] = [{ name: 'vb365', kind: 'vb365', sim: 0 }, { name: 'em', kind: 'em', sim: 0 }];
+  const servers: ServerSpec[] = [{ name: 'vb365', kind: 'vb365', sim: 0 }, { name: 'em', kind: 'em', sim: 0 },
+    ...(host.sims[0].vbr ? [{ name: 'vbr', kind: 'vbr' as const, sim: 0 }] : [])];
   const r = await runChild<{ kinds: { kind: string; sessions: number; bytes: number }[]; total: number; afterRefresh: number }>(
     'tree.js', { mode: 'memory', control: host.control, sims: host.sims, servers, pageSize: 1000 }, ['--expose-gc']);
   say();

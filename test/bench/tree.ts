@@ -22,7 +22,7 @@ interface Ctx {
   watcher: { running(): unknown[] };
   docs: { open(n: Node, f: 'json' | 'xml'): Promise<unknown> };
 }
-export interface ServerSpec { name: string; kind: 'vb365' | 'em'; sim: number }
+export interface ServerSpec { name: string; kind: 'vb365' | 'em' | 'vbr'; sim: number }
 interface Args { mode: string; control: string; sims: SimInfo[]; servers: ServerSpec[]; pageSize?: number; idleSeconds?: number; quiet?: boolean; only?: number }
 
 const args = JSON.parse(process.argv[2]) as Args;
@@ -31,7 +31,7 @@ const control = controlOf(args.control);
 async function boot(): Promise<Ctx> {
   installVscodeStub({
     'veeam.servers': args.servers.map((s) => ({
-      name: s.name, kind: s.kind, url: args.sims[s.sim][s.kind], username: args.sims[s.sim].username, trustedCertificate: args.sims[s.sim].fingerprint256,
+      name: s.name, kind: s.kind, url: args.sims[s.sim][s.kind]!, username: args.sims[s.sim].username, trustedCertificate: args.sims[s.sim].fingerprint256,
     })),
     'veeam.sessions.pageSize': args.pageSize ?? 50,
     'veeam.http.timeoutSeconds': 120,
@@ -55,7 +55,7 @@ function probes(): { running(n: Node): Promise<boolean>; dispose(): Promise<void
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(path.join(DIST, 'api', `${spec.kind}.js`)) as Record<string, ServerKind>;
       const kind = Object.values(mod).find((k) => k && typeof k.createClient === 'function')!;
-      c = kind.createClient({ name: spec.name, kind: spec.kind, url: sim[spec.kind], username: sim.username, trustedCertificate: sim.fingerprint256 },
+      c = kind.createClient({ name: spec.name, kind: spec.kind, url: sim[spec.kind]!, username: sim.username, trustedCertificate: sim.fingerprint256 },
         { credentials: { password: async () => sim.password }, log: () => undefined, http: { timeoutMs: 60000, connectTimeoutMs: 5000, pageSize: args.pageSize ?? 50 } });
       clients.set(spec.name, c);
     }
@@ -105,7 +105,7 @@ async function biggest(ctx: Ctx, parents: Node[]): Promise<Node> {
 
 async function sessionsNode(ctx: Ctx, server: Node): Promise<Node> {
   const folders = mustList(await ctx.tree.getChildren(server), server.id);
-  if (server.server.def.kind === 'vb365') {
+  if (server.server.def.kind !== 'em') {   // VB365 and VBR: the job with the bench's 10,000 sessions
     return biggest(ctx, entities(await ctx.tree.getChildren(folders.find((f) => f.entity?.ref.folder === 'jobs')!)));
   }
   return biggest(ctx, entities(await ctx.tree.getChildren(folders.find((f) => f.entity?.ref.folder === 'replicaSessions')!)));

@@ -9,7 +9,7 @@
 // and hands it in as a LastRun; the job then shows that session's state, result and message.
 // Actions follow the state: stop only while it runs, retry only after Failed/Warning, enable only
 // when the schedule is disabled and disable only when enabled, Copy Failure Message only with a message.
-import { ago, bytes, dateTime, duration, num, stamp } from '../format';
+import { agoPartAt, bytes, dateTime, duration, isoMs, num, stampAt } from '../format';
 import type { ActionId, Detail, Entity, EntityStatus } from '../model';
 import { Obj, links, text } from './xml';
 
@@ -41,23 +41,41 @@ function entityHref(o: Obj): string {
 interface Base { key: string; id?: string; name: string; ref: Record<string, string>; actions: ActionId[] }
 
 /**
+ * A string the entity keeps, copied out of the page it was parsed from: the XML parser's values of 13 characters
+ * or more are slices of the whole page text (~1 MB for 1,000 sessions), which one kept slice would keep alive.
+ */
+function own(v: string): string;
+function own(v: string | undefined): string | undefined;
+function own(v: string | undefined): string | undefined {
+  return v === undefined || v.length < 13 ? v : (` ${v}`).slice(1);
+}
+
+/**
  * Key, id, name, ref and the document actions. Without a UID the key is only a stem (the client makes it
  * unique by position) and the payload is kept; `own` are the entity's actions that need its UID and Href.
  */
-function base(o: Obj, type: EmType, own: ActionId[] = []): Base {
-  const uid = text(o.UID);
-  const href = entityHref(o);
-  const name = text(o.Name) ?? uid ?? '(no name)';
-  if (uid && href) { return { key: `em:${type}:${uid}`, id: uid, name, ref: { type, uid, href }, actions: [...DOC_ACTIONS, ...own] }; }
+/** One frozen array per list of actions, shared by every entity that offers it (never changed by its users). */
+const ACTION_LISTS = new Map<string, ActionId[]>();
+function shared(actions: ActionId[]): ActionId[] {
+  const k = actions.join();
+  let a = ACTION_LISTS.get(k);
+  if (!a) { a = Object.freeze(actions) as ActionId[]; ACTION_LISTS.set(k, a); }
+  return a;
+}
+
+function base(o: Obj, type: EmType, actions: ActionId[] = []): Base {
+  const uid = own(text(o.UID));
+  const href = own(entityHref(o));
+  const name = own(text(o.Name)) ?? uid ?? '(no name)';
+  if (uid && href) { return { key: `em:${type}:${uid}`, id: uid, name, ref: { type, uid, href }, actions: shared([...DOC_ACTIONS, ...actions]) }; }
   const raw = JSON.stringify(o);
   if (uid) { return { key: `em:${type}:${uid}`, id: uid, name, ref: { type, uid, href: '', raw }, actions: ['openJson', 'copyId'] }; }
   return { key: `em:${type}:~${href || name}`, name, ref: { type, uid: '', href: '', raw }, actions: ['openJson'] };
 }
 
-/** ' · 2 h ago', or '' when the time is missing or unreadable. */
+/** ' · 2 h ago' (one shared string per text), or '' when the time is missing or unreadable. */
 function agoPart(iso: string | undefined, now: number): string {
-  const a = ago(iso, now);
-  return a ? ` · ${a}` : '';
+  return agoPartAt(isoMs(iso), now);
 }
 
 /** '820 GB free of 1 TB', '1 TB capacity', '820 GB free', or undefined when both are unknown. */
@@ -110,7 +128,7 @@ function failure(result: string | undefined, message: string | undefined): strin
 /** 'Failed · 2 h ago · Cannot connect to host esx02.lab.local', or without the parts that are unknown. */
 function resultText(label: string, end: string | undefined, now: number, message: string | undefined): string {
   const short = shortMessage(message);
-  return `${label}${agoPart(end, now)}${short ? ` · ${short}` : ''}`;
+  return short ? `${label}${agoPart(end, now)} · ${short}` : label + agoPart(end, now);
 }
 
 /** What a job shows of its newest session (looked up by the client; EM's Job has no last result). */
@@ -161,54 +179,70 @@ export function mapEntity(type: EmType, o: Obj, now = Date.now(), last?: LastRun
           d('Used', cap && free !== undefined ? `${Math.round(((cap - free) / cap) * 100)} %` : undefined), d('Kind', kind), d('UID', b.id)) };
     }
     case 'Job': return mapJob(o, now, last);
-    case 'BackupJobSession': case 'ReplicaJobSession': {
-      const state = text(o.State), result = text(o.Result);
-      const start = text(o.CreationTimeUTC), end = text(o.EndTimeUTC);
-      const progress = num(text(o.Progress));
-      const running = isRunning(state);
-      const status: EntityStatus = running ? 'running' : resultStatus(result);
-      const message = running ? undefined : failure(result, text(o.FailureMessage));
-      const jobName = text(o.JobName);
-      const own: ActionId[] = ['openLog'];
-      if (running && !isStopping(state) && text(o.JobUid)) { own.push('stopJob'); }
-      if (message) { own.push('copyMessage'); }
-      const b = base(o, type, own);
-      const description = running ? runningText(state, progress)
-        : resultText(result && result !== 'None' ? result : state ?? 'Unknown', end, now, message);
-      const startMs = start ? Date.parse(start) : NaN, endMs = end ? Date.parse(end) : NaN;
-      const durationSec = !running && Number.isFinite(startMs) && Number.isFinite(endMs) ? Math.max(0, Math.round((endMs - startMs) / 1000)) : undefined;
-      const jobLink = links(o).find((l) => l.Rel === 'Up' && l.Type === 'JobReference')?.Href;
-      return { ...b, type: type === 'BackupJobSession' ? 'backupSession' : 'replicaSession', hasChildren: !!b.id,
-        name: `${jobName ?? b.name} · ${stamp(start)}`,
-        ref: { ...b.ref, taskType: type === 'BackupJobSession' ? 'BackupTaskSession' : 'ReplicaTaskSession', jobUid: text(o.JobUid) ?? '',
-          jobHref: jobLink ?? '' },
-        status, description, progress: progress !== undefined ? { percent: progress } : undefined, startedAt: start, endedAt: end,
-        jobName, message,
-        // EM reports no transferred bytes for a job session (only TotalSize per task session): left undefined.
-        metrics: durationSec !== undefined ? { durationSec } : undefined,
-        details: () => details(d('Job', jobName), d('Job type', text(o.JobType)), d('Start', start && dateTime(start)),
-          d('End', end && dateTime(end)), d('Duration', start ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
-          d('Progress', progress !== undefined ? `${progress}%` : undefined), d('Retry', text(o.IsRetry) === 'true' ? 'yes' : undefined),
-          d(status === 'warning' ? 'Warning' : 'Failure', message ?? text(o.FailureMessage)), d('UID', b.id)) };
-    }
-    default: {
-      const state = text(o.State), result = text(o.Result);
-      const start = text(o.CreationTimeUTC), end = text(o.EndTimeUTC);
-      const st = (state ?? '').toLowerCase();
-      const status: EntityStatus = st === 'pending' ? 'queued' : RUNNING_STATES.has(st) ? 'running' : resultStatus(result);
-      const message = status === 'queued' || status === 'running' ? undefined : failure(result, text(o.Reason));
-      const b = base(o, type, message ? ['openLog', 'copyMessage'] : ['openLog']);
-      const size = num(text(o.TotalSize));
-      const vm = text(o.VmDisplayName) ?? b.name;
-      return { ...b, type: 'taskSession', name: vm, hasChildren: false, status, message,
-        description: status === 'queued' ? 'Pending' : status === 'running' ? 'Running'
-          : resultText(result && result !== 'None' ? result : state ?? 'Unknown', end, now, message),
-        startedAt: start, endedAt: end,
-        details: () => details(d('VM', vm), d('Start', start && dateTime(start)), d('End', end && dateTime(end)),
-          d('Duration', start && status !== 'queued' ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
-          d('Reason', text(o.Reason)), d('Total size', size !== undefined ? bytes(size) : undefined), d('UID', b.id)) };
-    }
+    case 'BackupJobSession': case 'ReplicaJobSession': return jobSession(type, o, now);
+    default: return taskSession(type, o, now);
   }
+}
+
+// Each kind of session in its own function: V8 keeps every variable that any closure of a function uses in one
+// context shared by all of that function's closures, so one `details` closure reading `o` (as the servers' and
+// repositories' do) would keep each session's whole parsed payload — and the page text it is sliced from — alive.
+
+function jobSession(type: 'BackupJobSession' | 'ReplicaJobSession', o: Obj, now: number): Entity {
+  const state = text(o.State), result = text(o.Result);
+  const start = own(text(o.CreationTimeUTC)), end = own(text(o.EndTimeUTC));
+  const progress = num(text(o.Progress));
+  const running = isRunning(state);
+  const status: EntityStatus = running ? 'running' : resultStatus(result);
+  const failureText = own(text(o.FailureMessage));
+  const message = running ? undefined : failure(result, failureText);
+  const jobName = own(text(o.JobName));
+  const actions: ActionId[] = ['openLog'];
+  if (running && !isStopping(state) && text(o.JobUid)) { actions.push('stopJob'); }
+  if (message) { actions.push('copyMessage'); }
+  const b = base(o, type, actions); const uid = b.id;
+  const description = running ? runningText(state, progress)
+    : resultText(result && result !== 'None' ? result : state ?? 'Unknown', end, now, message);
+  const startMs = isoMs(start), endMs = isoMs(end);
+  const durationSec = !running && Number.isFinite(startMs) && Number.isFinite(endMs) ? Math.max(0, Math.round((endMs - startMs) / 1000)) : undefined;
+  const jobLink = own(links(o).find((l) => l.Rel === 'Up' && l.Type === 'JobReference')?.Href);
+  const jobType = text(o.JobType); const retry = text(o.IsRetry) === 'true';
+  // A literal, not `{ ...b, … }` (which gave every session a hidden class of its own).
+  return { key: b.key, id: b.id, name: `${jobName ?? b.name} · ${stampAt(startMs)}`,
+    ref: { ...b.ref, taskType: type === 'BackupJobSession' ? 'BackupTaskSession' : 'ReplicaTaskSession', jobUid: own(text(o.JobUid)) ?? '',
+      jobHref: jobLink ?? '' },
+    actions: b.actions, type: type === 'BackupJobSession' ? 'backupSession' : 'replicaSession', hasChildren: !!b.id,
+    status, description, progress: progress !== undefined ? { percent: progress } : undefined, startedAt: start, endedAt: end,
+    jobName, message,
+    // EM reports no transferred bytes for a job session (only TotalSize per task session): left undefined.
+    metrics: durationSec !== undefined ? { durationSec } : undefined,
+    // The rows from the fields they show, never the parsed payload (the tree keeps thousands of sessions).
+    details: () => details(d('Job', jobName), d('Job type', jobType), d('Start', start && dateTime(start)),
+      d('End', end && dateTime(end)), d('Duration', start ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
+      d('Progress', progress !== undefined ? `${progress}%` : undefined), d('Retry', retry ? 'yes' : undefined),
+      d(status === 'warning' ? 'Warning' : 'Failure', message ?? failureText), d('UID', uid)) };
+}
+
+function taskSession(type: EmType, o: Obj, now: number): Entity {
+  const state = text(o.State), result = text(o.Result);
+  const start = own(text(o.CreationTimeUTC)), end = own(text(o.EndTimeUTC));
+  const st = (state ?? '').toLowerCase();
+  const status: EntityStatus = st === 'pending' ? 'queued' : RUNNING_STATES.has(st) ? 'running' : resultStatus(result);
+  const reason = own(text(o.Reason));
+  const message = status === 'queued' || status === 'running' ? undefined : failure(result, reason);
+  const b = base(o, type, message ? ['openLog', 'copyMessage'] : ['openLog']); const uid = b.id;
+  const size = num(text(o.TotalSize));
+  const vm = own(text(o.VmDisplayName)) ?? b.name;
+  // A literal, not `{ ...b, … }`: spread copies gave every task session a hidden class of its own (10,000
+  // maps and descriptor arrays, ~380 bytes a session).
+  return { key: b.key, id: b.id, name: vm, ref: b.ref, actions: b.actions, type: 'taskSession', hasChildren: false, status, message,
+    description: status === 'queued' ? 'Pending' : status === 'running' ? 'Running'
+      : resultText(result && result !== 'None' ? result : state ?? 'Unknown', end, now, message),
+    startedAt: start, endedAt: end,
+    // The rows from the fields they show, never the parsed payload (the tree keeps thousands of sessions).
+    details: () => details(d('VM', vm), d('Start', start && dateTime(start)), d('End', end && dateTime(end)),
+      d('Duration', start && status !== 'queued' ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
+      d('Reason', reason), d('Total size', size !== undefined ? bytes(size) : undefined), d('UID', uid)) };
 }
 
 function mapJob(o: Obj, now: number, last: LastRun | null | undefined): Entity {

@@ -3,7 +3,7 @@
 // null (Veeam's OpenAPI allows it): an entity without an id is shown, keeps its payload for
 // "Open as JSON" (ref.raw) and offers nothing that needs the id (no actions, no children).
 import { ActionId, Detail, Entity, EntityStatus, LogLine, detailsOf } from '../model';
-import { ago, agoAt, bytes, count, dateTime, duration, isoMs, num, rate, stampAt, str } from '../format';
+import { ago, agoPartAt, bytes, count, dateTime, duration, isoMs, num, rate, stampAt, str } from '../format';
 
 type Obj = Record<string, unknown>;
 
@@ -184,11 +184,13 @@ export function jobSession(s: Obj, now = Date.now(), ctx: SessionContext = {}): 
   const running = status === 'running';
   const start = isoMs(created); const end = isoMs(ended);
   const id = str(s.id);
-  const jobId = str(s.jobId) ?? jobIdFromLinks(s) ?? ctx.jobId;
+  const own = str(s.jobId);
+  // The job's id string, shared by its thousands of sessions (each payload brings its own copy).
+  const jobId = own !== undefined && own === ctx.jobId ? ctx.jobId : own ?? jobIdFromLinks(s) ?? ctx.jobId;
   const message = resultMessage(status, s.details);
   const name = stampAt(start);
   const when = ended ? end : start;
-  const agoText = agoAt(when, now);
+  const agoPart = agoPartAt(when, now);
   let key: string; let actions: ActionId[]; let ref: Record<string, string>;
   if (id) {
     key = `jsess:${id}`; ref = { id, jobId: jobId ?? '' };
@@ -202,7 +204,7 @@ export function jobSession(s: Obj, now = Date.now(), ctx: SessionContext = {}): 
     key, id, actions, ref, type: 'jobSession', name, status,
     description: running
       ? `Running${objects !== undefined ? ` · ${count(objects)} objects` : ''}`
-      : `${statusText ?? 'Unknown'}${agoText ? ` · ${agoText}` : ''}${message ? ` · ${shortMessage(message)}` : ''}`,
+      : message ? `${statusText ?? 'Unknown'}${agoPart} · ${shortMessage(message)}` : (statusText ?? 'Unknown') + agoPart,
     progress: { objects },
     startedAt: created, endedAt: ended,
     hasChildren: false,
