@@ -1,8 +1,12 @@
 // Sessions and repositories of every server → the overview's series. Pure (no vscode, no I/O): the
 // extension aggregates, the webview only draws. One pass over each server's sessions; a day is a calendar
 // day in a time zone (the user's, or each server's own), and a session counts on the day it started
-// (a run from 23:30 to 00:40 is that evening's run, as Veeam's own reports count it).
+// (a run from 23:30 to 00:40 is that evening's run, as Veeam's own reports count it). The pass allocates
+// nothing per session but the Needs attention rows: days are found among the window's day boundaries
+// (days.ts), timestamps are read once (isoMs), medians come from typed-array sorts.
 import type { Entity, EntityStatus } from '../api/model';
+import { dayBounds, dayIndex, isoMs, lastDays, serverZone } from './days';
+import { repositoryRow } from './capacity';
 
 export type Outcome = 'success' | 'warning' | 'failed' | 'running' | 'other';
 
@@ -109,88 +113,8 @@ export interface AggregateOptions {
 
 export interface CapacitySample { t: number; used: number }
 
-const DAY_MS = 86_400_000;
-const SLOT_MS = 15 * 60_000;   // every UTC offset in use is a multiple of 15 minutes
-
-// ---------------------------------------------------------------- days in a time zone
-
-const fixedOffset = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
-
-/** Minutes east of UTC for a fixed offset zone ('+02:00', 'UTC-5'), else undefined. */
-function offsetMinutes(tz: string): number | undefined {
-  if (/^(UTC|GMT|Z)$/i.test(tz)) { return 0; }
-  const m = fixedOffset.exec(tz.trim());
-  if (!m) { return undefined; }
-  const v = Number(m[2]) * 60 + Number(m[3] ?? 0);
-  return m[1] === '-' ? -v : v;
-}
-
-/**
- * A day-of-instant function for one zone. Intl is slow (tens of µs a call), so each answer fills the cache
- * for the whole day it falls in, an hour short of either end (a DST change moves midnight by at most an
- * hour): about one Intl call per day plus a few near midnight, whatever the number of sessions.
- */
-export function dayFn(tz: string): (ms: number) => string {
-  const off = offsetMinutes(tz);
-  if (off !== undefined) { return (ms) => new Date(ms + off * 60_000).toISOString().slice(0, 10); }
-  let fmt: Intl.DateTimeFormat;
-  try {
-    fmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  } catch { return dayFn('UTC'); }
-  const cache = new Map<number, string>();
-  const perDay = DAY_MS / SLOT_MS;
-  const margin = 3_600_000 / SLOT_MS;
-  return (ms) => {
-    const slot = Math.floor(ms / SLOT_MS);
-    let d = cache.get(slot);
-    if (d === undefined) {
-      const p = fmt.formatToParts(new Date(slot * SLOT_MS));
-      const get = (t: string) => p.find((x) => x.type === t)?.value ?? '';
-      d = `${get('year')}-${get('month')}-${get('day')}`;
-      cache.set(slot, d);
-      const start = slot - Math.floor((Number(get('hour')) * 60 + Number(get('minute'))) / 15);
-      for (let s = start + margin; s < start + perDay - margin; s++) { if (!cache.has(s)) { cache.set(s, d); } }
-    }
-    return d;
-  };
-}
-
-/** Whether a time zone name is usable (IANA name or fixed offset). */
-export function validTimeZone(tz: string | undefined): boolean {
-  if (!tz) { return false; }
-  if (offsetMinutes(tz) !== undefined) { return true; }
-  try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; }
-}
-
-/** The last `n` calendar days in a zone, oldest first, ending with the day of `now`. */
-export function lastDays(n: number, now: number, tz: string): string[] {
-  const day = dayFn(tz);
-  const out: string[] = [];
-  // Step back by days from noon of today's date so DST shifts never skip or repeat a date.
-  const today = day(now);
-  const base = Date.parse(`${today}T12:00:00Z`);
-  for (let i = n - 1; i >= 0; i--) { out.push(new Date(base - i * DAY_MS).toISOString().slice(0, 10)); }
-  return out;
-}
-
-/**
- * A server's zone for "the server's days": its definition's zone, else the UTC offset its timestamps carry
- * ('2024-05-01T23:10:00+02:00' → '+02:00'), else UTC (VB365 and Enterprise Manager answer in UTC).
- */
-export function serverZone(configured: string | undefined, sessions: Entity[] | undefined): string {
-  if (configured && validTimeZone(configured)) { return configured; }
-  for (const s of sessions ?? []) {
-    const m = /([+-]\d{2}:\d{2})$/.exec(s.startedAt ?? '');
-    if (m && m[1] !== '+00:00') { return m[1]; }
-    if (s.startedAt) { break; }
-  }
-  return 'UTC';
-}
-
-/** The ISO lower bound to ask for `days` days: a day more than shown, so the oldest day is complete in any zone. */
-export function sinceFor(days: number, now: number): string {
-  return new Date(now - (days + 1) * DAY_MS).toISOString();
-}
+export { dayFn, lastDays, serverZone, sinceFor, validTimeZone } from './days';
+export { forecastFullInDays } from './capacity';
 
 // ---------------------------------------------------------------- one server
 
@@ -198,18 +122,37 @@ function emptyBucket(day: string): DayBucket {
   return { day, success: 0, warning: 0, failed: 0, running: 0, other: 0, transferredBytes: 0 };
 }
 
-export function durationSec(e: Entity): number | undefined {
+/** Seconds from start to end (the server's own duration when it gives one); `start` is startedAt already read. */
+function secondsOf(e: Entity, start: number): number | undefined {
   const d = e.metrics?.durationSec;
   if (d !== undefined && Number.isFinite(d) && d >= 0) { return d; }
-  const a = Date.parse(e.startedAt ?? ''); const b = Date.parse(e.endedAt ?? '');
-  return Number.isFinite(a) && Number.isFinite(b) && b >= a ? (b - a) / 1000 : undefined;
+  const b = isoMs(e.endedAt ?? '');
+  return Number.isFinite(start) && Number.isFinite(b) && b >= start ? (b - start) / 1000 : undefined;
 }
 
-function median(xs: number[]): number | undefined {
-  if (!xs.length) { return undefined; }
-  xs.sort((a, b) => a - b);
-  const m = xs.length >> 1;
-  return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+export function durationSec(e: Entity): number | undefined {
+  return secondsOf(e, isoMs(e.startedAt ?? ''));
+}
+
+/** The median of a sorted run of numbers. */
+function medianOf(sorted: Float64Array): number | undefined {
+  const n = sorted.length;
+  if (!n) { return undefined; }
+  const m = n >> 1;
+  return n % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+/** Each day's median of the durations given with their day index; sorted as numbers (a typed array needs no comparator). */
+function dayMedians(durations: Float64Array, dayOf: Uint16Array, count: number, days: number): (number | undefined)[] {
+  const start = new Int32Array(days + 1);
+  for (let k = 0; k < count; k++) { start[dayOf[k] + 1]++; }
+  for (let i = 0; i < days; i++) { start[i + 1] += start[i]; }
+  const grouped = new Float64Array(count);
+  const fill = start.slice(0, days);
+  for (let k = 0; k < count; k++) { grouped[fill[dayOf[k]]++] = durations[k]; }
+  const out: (number | undefined)[] = [];
+  for (let i = 0; i < days; i++) { out.push(medianOf(grouped.subarray(start[i], start[i + 1]).sort())); }
+  return out;
 }
 
 /** The zone a server's days are counted in under these options. */
@@ -217,94 +160,89 @@ export function zoneOf(s: ServerInput, o: Pick<AggregateOptions, 'zone' | 'userT
   return o.zone === 'user' ? o.userTimeZone : serverZone(s.timeZone, s.sessions);
 }
 
+/** When a Needs attention row happened: its end, else its start (0: unknown). */
+function when(r: AttentionRow): number {
+  const t = isoMs(r.endedAt ?? r.startedAt ?? '');
+  return Number.isFinite(t) ? t : 0;
+}
+
+/**
+ * Rows newest first by their `when` keys: a stable sort of indices (rows of the same instant keep their
+ * order), nothing to do when they come newest first already.
+ */
+function newestFirst(rows: AttentionRow[], keys: ArrayLike<number> = rows.map(when)): AttentionRow[] {
+  let i = 1;
+  while (i < keys.length && keys[i] <= keys[i - 1]) { i++; }
+  if (i >= keys.length) { return rows; }
+  const order: number[] = new Array<number>(keys.length);
+  for (let k = 0; k < order.length; k++) { order[k] = k; }
+  order.sort((a, b) => keys[b] - keys[a]);
+  const out: AttentionRow[] = new Array<AttentionRow>(order.length);
+  for (let k = 0; k < order.length; k++) { out[k] = rows[order[k]]; }
+  return out;
+}
+
 export function aggregateServer(s: ServerInput, o: AggregateOptions): ServerSeries {
   const tz = zoneOf(s, o);
   const days = lastDays(o.days, o.now, tz);
-  const index = new Map(days.map((d, i) => [d, i]));
+  const bounds = dayBounds(tz, days);
   const buckets = days.map(emptyBucket);
-  const durations: number[][] = days.map(() => []);
+  const sessions = s.sessions ?? [];
+  const durations = new Float64Array(sessions.length);
+  const dayOf = new Uint16Array(sessions.length);
+  let ended = 0;
   const attention: AttentionRow[] = [];
-  const day = dayFn(tz);
+  const keys: number[] = [];
   let outside = 0;
-  for (const e of s.sessions ?? []) {
-    const t = Date.parse(e.startedAt ?? '');
-    const i = Number.isFinite(t) ? index.get(day(t)) : undefined;
-    if (i === undefined) { outside++; continue; }
+  for (const e of sessions) {
+    const t = isoMs(e.startedAt ?? '');
+    const i = dayIndex(bounds, t);
+    if (i < 0) { outside++; continue; }
     const b = buckets[i];
     const out = outcomeOf(e.status);
     b[out]++;
     const bytes = e.metrics?.transferredBytes;
     if (bytes !== undefined && Number.isFinite(bytes)) { b.transferredBytes += bytes; }
     if (out !== 'running') {
-      const d = durationSec(e);
-      if (d !== undefined) { durations[i].push(d); }
+      const d = secondsOf(e, t);
+      if (d !== undefined) { durations[ended] = d + 0; dayOf[ended++] = i; }   // + 0: a duration of -0 counts as 0
     }
     if (out === 'failed' || out === 'warning') {
       attention.push({
         serverKey: s.key, serverName: s.name, key: e.key, jobName: e.jobName ?? e.name, status: out,
         startedAt: e.startedAt, endedAt: e.endedAt, message: e.message ?? e.description,
       });
+      const w = e.endedAt != null ? isoMs(e.endedAt) : t;   // when(row), with the start already read
+      keys.push(Number.isFinite(w) ? w : 0);
     }
   }
-  buckets.forEach((b, i) => { b.medianDurationSec = median(durations[i]); });
-  attention.sort(newestFirst);
+  const medians = dayMedians(durations, dayOf, ended, buckets.length);
+  for (let i = 0; i < buckets.length; i++) { buckets[i].medianDurationSec = medians[i]; }
   return {
     key: s.key, name: s.name, kind: s.kind, timeZone: tz, error: s.error, buckets,
-    sessions: (s.sessions?.length ?? 0) - outside, outside, attention,
+    sessions: sessions.length - outside, outside, attention: newestFirst(attention, keys),
     repositories: (s.repositories ?? []).map((r) => repositoryRow(s, r, o)),
   };
 }
 
-function when(r: AttentionRow): number {
-  const t = Date.parse(r.endedAt ?? r.startedAt ?? '');
-  return Number.isFinite(t) ? t : 0;
-}
-function newestFirst(a: AttentionRow, b: AttentionRow): number { return when(b) - when(a); }
-
-function repositoryRow(s: ServerInput, r: Entity, o: AggregateOptions): RepositoryRow {
-  const total = r.capacity?.totalBytes; const free = r.capacity?.freeBytes;
-  const known = total !== undefined && free !== undefined && total > 0;
-  const used = known ? Math.max(0, total - free) : undefined;
-  const percent = known ? Math.min(100, (used! / total) * 100) : undefined;
-  const row: RepositoryRow = {
-    serverKey: s.key, serverName: s.name, key: r.key, name: r.name, totalBytes: total, freeBytes: free, usedBytes: used,
-    percent, warn: percent !== undefined && percent >= o.warnPercent,
-  };
-  if (known) {
-    const hist = o.history?.(`${s.key}|${r.key}`);
-    row.fullInDays = forecastFullInDays([...(hist ?? []), { t: o.now, used: used! }], total);
-  }
-  return row;
-}
+// ---------------------------------------------------------------- every server
 
 /**
- * "Full in about N days": a least-squares line through (time, used bytes). Needs samples over at least
- * 12 hours and a rising trend; undefined otherwise (or beyond ten years, which says nothing useful).
+ * The median of values each repeated `weight` times: what sorting the repeated list would give, without
+ * building it (the values are few: one per server).
  */
-export function forecastFullInDays(samples: CapacitySample[], totalBytes: number, minSpanMs = 12 * 3_600_000): number | undefined {
-  const xs = samples.filter((p) => Number.isFinite(p.t) && Number.isFinite(p.used));
-  if (xs.length < 2) { return undefined; }
-  const t0 = Math.min(...xs.map((p) => p.t)); const t1 = Math.max(...xs.map((p) => p.t));
-  if (t1 - t0 < minSpanMs) { return undefined; }
-  const n = xs.length;
-  const mx = xs.reduce((a, p) => a + (p.t - t0), 0) / n;
-  const my = xs.reduce((a, p) => a + p.used, 0) / n;
-  let sxy = 0; let sxx = 0;
-  for (const p of xs) { const dx = p.t - t0 - mx; sxy += dx * (p.used - my); sxx += dx * dx; }
-  if (sxx === 0) { return undefined; }
-  const slope = sxy / sxx;                       // bytes per ms
-  if (slope <= 0) { return undefined; }
-  const usedNow = my + slope * (t1 - t0 - mx);   // the fitted value at the newest sample
-  const days = (totalBytes - usedNow) / slope / DAY_MS;
-  if (!Number.isFinite(days) || days > 3650) { return undefined; }
-  return Math.max(0, Math.ceil(days));
+function weightedMedian(xs: { v: number; w: number }[]): number | undefined {
+  const n = xs.reduce((a, x) => a + x.w, 0);
+  if (!n) { return undefined; }
+  const s = [...xs].sort((a, b) => a.v - b.v);
+  const at = (k: number) => { let c = 0; for (const x of s) { c += x.w; if (k < c) { return x.v; } } return s[s.length - 1].v; };
+  const m = n >> 1;
+  return n % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 }
-
-// ---------------------------------------------------------------- every server
 
 export function combine(series: ServerSeries[], attentionLimit = 200): Overview {
   const byDay = new Map<string, DayBucket>();
-  const medians = new Map<string, number[]>();
+  const medians = new Map<string, { v: number; w: number }[]>();
   for (const s of series) {
     for (const b of s.buckets) {
       let t = byDay.get(b.day);
@@ -320,17 +258,17 @@ export function combine(series: ServerSeries[], attentionLimit = 200): Overview 
       if (b.medianDurationSec === undefined) { continue; }
       const n = b.success + b.warning + b.failed + b.other;
       const list = medians.get(b.day) ?? [];
-      for (let i = 0; i < Math.max(1, n); i++) { list.push(b.medianDurationSec); }
+      list.push({ v: b.medianDurationSec, w: Math.max(1, n) });
       medians.set(b.day, list);
     }
   }
   const days = [...byDay.keys()].sort();
   const total = days.map((d) => {
     const b = byDay.get(d)!;
-    b.medianDurationSec = median(medians.get(d) ?? []);
+    b.medianDurationSec = weightedMedian(medians.get(d) ?? []);
     return b;
   });
-  const attentionAll = series.flatMap((s) => s.attention).sort(newestFirst);
+  const attentionAll = newestFirst(series.flatMap((s) => s.attention));
   const repositories = series.flatMap((s) => s.repositories)
     .sort((a, b) => (b.percent ?? -1) - (a.percent ?? -1) || a.name.localeCompare(b.name));
   const totals = { sessions: 0, success: 0, warning: 0, failed: 0, running: 0, other: 0 };
@@ -354,10 +292,10 @@ export function sessionsOnDay(inputs: ServerInput[], day: string, o: Pick<Aggreg
   const out: { server: ServerInput; entity: Entity; t: number }[] = [];
   for (const s of inputs) {
     if (serverKey && s.key !== serverKey) { continue; }
-    const f = dayFn(zoneOf(s, o));
+    const [from, to] = dayBounds(zoneOf(s, o), [day]);
     for (const e of s.sessions ?? []) {
-      const t = Date.parse(e.startedAt ?? '');
-      if (Number.isFinite(t) && f(t) === day) { out.push({ server: s, entity: e, t }); }
+      const t = isoMs(e.startedAt ?? '');
+      if (t >= from && t < to) { out.push({ server: s, entity: e, t }); }
     }
   }
   return out.sort((a, b) => b.t - a.t).map(({ server, entity }) => ({ server, entity }));

@@ -10,7 +10,8 @@ import type { LoadedServer, ServerStore } from '../services/settings';
 import type { Connections } from '../services/connections';
 import type { Watched, WorkWatcher } from '../services/work';
 import type { Item, Logger } from '../services/types';
-import { ServerInput, ServerSeries, aggregateServer, combine, durationSec, sessionsOnDay, sinceFor } from './aggregate';
+import { ServerInput, sessionsOnDay, sinceFor } from './aggregate';
+import { overviewData, sessionRow } from './overview';
 import {
   OverviewData, PanelState, RenderedReport, RunningRow, Section, ServerStatus, SessionRow, ToExtension, ToWebview, VIEW_TYPE,
   cleanState, isToExtension,
@@ -289,30 +290,13 @@ export class DashboardPanel {
     if (this.dataTimer) { clearTimeout(this.dataTimer); this.dataTimer = undefined; }
     const warnPercent = this.deps.store.warnPercent();
     const userTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-    const o = { days: this.state.days, now: Date.now(), zone: this.state.zone, userTimeZone, warnPercent, attentionLimit: 200,
+    const o = { days: this.state.days, now: Date.now(), generatedAt: new Date().toISOString(), zone: this.state.zone, userTimeZone, warnPercent,
       history: (id: string) => this.history.get(id) };
-    const inputs = this.inputs();
-    const series: ServerSeries[] = inputs.map((i) => aggregateServer(i, o));
-    const ov = combine(series, 200);
     this.refs.clear();
-    const byKey = new Map(inputs.map((i) => [i.key, new Map((i.sessions ?? []).map((e) => [e.key, e]))]));
-    const data: OverviewData = {
-      generatedAt: new Date().toISOString(),
-      days: ov.days, zone: this.state.zone,
-      zoneLabel: this.state.zone === 'user' ? userTimeZone : 'each server\'s own',
-      total: ov.total,
-      servers: series.map((s) => ({ key: s.key, name: s.name, kind: s.kind, timeZone: s.timeZone, error: s.error, buckets: s.buckets })),
-      attention: ov.attention.map((a) => {
-        const server = this.serverOf(a.serverKey);
-        const entity = byKey.get(a.serverKey)?.get(a.key);
-        return { ...row(a.serverName, entity ?? ({ key: a.key, name: a.jobName, type: 'jobSession', hasChildren: false, actions: [], ref: {} } as Entity)),
-          ref: server && entity ? this.ref(server, entity) : '', status: a.status, jobName: a.jobName, message: a.message };
-      }),
-      attentionTotal: ov.attentionTotal,
-      repositories: ov.repositories.map((r) => ({ ...r, ref: '' })),
-      warnPercent,
-      totals: ov.totals,
-    };
+    const data = overviewData(this.inputs(), o, (key, entity) => {
+      const server = this.serverOf(key);
+      return server && entity ? this.ref(server, entity) : '';
+    });
     this.lastData = data;
     this.post({ type: 'data', data, partial });
   }
@@ -322,7 +306,7 @@ export class DashboardPanel {
     const list = sessionsOnDay(this.inputs(), day, { zone: this.state.zone, userTimeZone }, serverKey);
     const rows: SessionRow[] = list.slice(0, DAY_ROWS).map(({ server, entity }) => {
       const s = this.serverOf(server.key);
-      return { ...row(server.name, entity), ref: s ? this.ref(s, entity) : '' };
+      return { ...sessionRow(server.name, entity), ref: s ? this.ref(s, entity) : '' };
     });
     this.post({ type: 'daySessions', day, serverKey, rows, total: list.length });
   }
@@ -379,14 +363,6 @@ export class DashboardPanel {
     if (current === this) { current = undefined; }
     this.panel.dispose();
   }
-}
-
-function row(serverName: string, e: Entity): Omit<SessionRow, 'ref'> {
-  return {
-    serverName, jobName: e.jobName ?? e.name, name: e.name, status: e.status ?? 'unknown', startedAt: e.startedAt, endedAt: e.endedAt,
-    durationSec: e.status === 'running' ? undefined : durationSec(e), transferredBytes: e.metrics?.transferredBytes,
-    message: e.message ?? (e.status === 'failed' || e.status === 'warning' ? e.description : undefined),
-  };
 }
 
 /** Errors come from the extension's bundle (VeeamError): read them by shape, not by class. */

@@ -21,11 +21,12 @@ import type { ServerSpec } from './tree';
 import { installVscodeStub } from './vscode-stub';
 import { benchLogs } from './logs-bench';
 import { benchDashboard } from './dashboard-bench';
+import { benchWebview } from './webview-bench';
 
 /** Never in the core: the same list as esbuild.mjs's build check, checked again here on the build's layout. */
 const NOT_IN_CORE = [/(^|\/)node_modules\/axios\//, /(^|\/)node_modules\/fast-xml-parser\//, /(^|\/)node_modules\/fast-xml-builder\//, /^src\/api\/http\/transport\.ts$/];
 const GOAL = { coreKB: 80, activationMs: 10, ratio: 1.15, memoryMB: 30, parallel: 1.3 };
-/** BENCH_ONLY=startup,listings… runs those sections only (layout always): vsix, startup, listings, memory, requests, tree, idle. */
+/** BENCH_ONLY=startup,listings… runs those sections only (layout always): vsix, startup, listings, memory, requests, tree, idle, logs, dashboard, webview. */
 const on = (section: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(section);
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 
@@ -292,8 +293,17 @@ async function main(): Promise<void> {
   }
   if (on('dashboard')) {
     say();
-    say('Overview, 30 days across the kinds (test/bench/dashboard-bench.ts):');
-    for (const [what, v] of Object.entries(await benchDashboard())) { say(`  ${what}: ${v}`); }
+    say('Overview, 30 days across the kinds (test/bench/dashboard-bench.ts; simulator in its own process, CPU is this process only):');
+    const d = await benchDashboard();
+    for (const [what, v] of Object.entries(d.lines)) { say(`  ${what}: ${v}`); }
+    for (const r of d.rows) { row(r.what, r.measured, r.goal, r.ok); }
+  }
+  if (on('webview')) {
+    say();
+    say('Overview webview, first full render in headless chromium (test/bench/webview-bench.ts):');
+    const w = await benchWebview();
+    for (const [what, v] of Object.entries(w.lines)) { say(`  ${what}: ${v}`); }
+    for (const r of w.rows) { row(r.what, r.measured, r.goal, r.ok); }
   }
 
   if (idleQuiet && idleBusy) {

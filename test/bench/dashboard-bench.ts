@@ -1,31 +1,79 @@
 // The overview's numbers (issue #10), for test/bench/bench.ts to call: 30 days of about 30,000 job sessions
-// across the kinds on the simulator, read with each kind's sessionsSince and aggregated, against a raw
-// fetch + parse (JSON.parse / plain XMLParser) of exactly the same pages. Printed, never asserted.
+// across the kinds, the simulator in its own process (test/bench/sim-host.ts), the measuring in a process
+// of its own too, started with --single-threaded-gc: process.cpuUsage counts every thread, and V8's
+// background GC threads otherwise charge one run with the sweeping of the garbage of the run before
+// (aggregate() read 25 ms CPU with it, 24–90 ms without, on a busy machine). The whole load — every kind's sessionsSince in parallel, then the data
+// message the panel sends (overview.ts: aggregate() plus the rows) — against a raw fetch + parse
+// (JSON.parse / plain XMLParser) of exactly the same pages, in pairs alternating which runs first, each
+// after a full GC and its sweeping, warm-up pairs dropped; CPU and wall time, median and IQR. Printed, never asserted.
 //   import { benchDashboard } from './dashboard-bench';  const r = await benchDashboard();
+// Env: BENCH_DASH_PAIRS (11 pairs for the whole load; 5 per kind alone), BENCH_DASH_WARMUP (2).
 import * as https from 'node:https';
-import { performance } from 'node:perf_hooks';
 import { XMLParser } from 'fast-xml-parser';
-import { startSimulator, SimulatorExt, SimulatorOptions } from '../simulator';
 import { kindOf } from '../../src/api/kinds';
 import type { Entity, ServerClient } from '../../src/api/model';
-import { aggregate, sinceFor, ServerInput } from '../../src/dashboard/aggregate';
+import { ServerInput, aggregate, sinceFor } from '../../src/dashboard/aggregate';
+import { overviewData } from '../../src/dashboard/overview';
+import type { ToWebview } from '../../src/dashboard/protocol';
+import { Printed, SimHost, kb, median, ms, quantile, runChild, settle, spread, startSimHost, timed, x } from './lib';
+import type { PairStats } from './listings';
+import type { SimInfo } from './sim-host';
+import type { SimulatorOptions } from '../simulator';
 
-const ROUNDS = 5;
-const DAYS = 30;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const DAYS = 30;
+const ZONE = 'Europe/Berlin';
+const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 
 type Kind = 'vb365' | 'em' | 'vbr';
-interface Target { kind: Kind; url: string }
+const KINDS: Kind[] = ['vb365', 'em', 'vbr'];
 
-function targets(sim: SimulatorExt): Target[] {
-  return [{ kind: 'vb365', url: sim.vb365.url }, { kind: 'em', url: sim.em.url }, { kind: 'vbr', url: sim.vbr.url }];
+/**
+ * Simulator options for 30 days of ~30,000 sessions: VB365 10,000 on its first job over 30 days, EM 2,000 per job
+ * over its 60 days (10,000 in the last 30), VBR 10,000 over 30 days.
+ */
+export function simOptions(): SimulatorOptions {
+  return {
+    vb365: { sessionsPerJob: 5, benchSessions: 10_000, benchSpanDays: 30 },
+    em: { sessionsPerJob: 2_000 },
+    vbr: { benchSessions: 10_000 },
+  };
 }
 
-function client(sim: SimulatorExt, t: Target): ServerClient | undefined {
-  const kind = kindOf(t.kind);
-  if (!kind) { return undefined; }
-  return kind.createClient({ name: t.kind, kind: t.kind, url: t.url, username: sim.credentials.username, trustedCertificate: sim.certificate.fingerprint256 },
-    { credentials: { password: async () => sim.credentials.password }, log: () => undefined, http: { timeoutMs: 120000, connectTimeoutMs: 5000, pageSize: 1000 } });
+/** One kind on the simulator: its client, the GETs its sessionsSince made (to replay raw), and its request count. */
+export interface Reader { kind: Kind; client: ServerClient; paths: { path: string; accept: string; apiVersion?: string }[]; requests: number; read: Entity[]; repositories: Entity[] }
+
+/** A client per kind that offers sessionsSince, connected, with one read done (the warm-up, and the pages to replay). */
+export async function readers(host: SimHost, since: string): Promise<{ readers: Reader[]; skipped: string[] }> {
+  const sim = host.sims[0];
+  const out: Reader[] = []; const skipped: string[] = [];
+  for (const k of KINDS) {
+    const url = (sim as unknown as Record<string, string | undefined>)[k];
+    const kind = kindOf(k);
+    const client = url && kind ? kind.createClient({ name: k, kind: k, url, username: sim.username, trustedCertificate: sim.fingerprint256 },
+      { credentials: { password: async () => sim.password }, log: () => undefined, http: { timeoutMs: 120000, connectTimeoutMs: 5000, pageSize: 1000 } }) : undefined;
+    if (!client?.sessionsSince) { skipped.push(k); continue; }
+    await client.connect();
+    await host.reset();
+    const read = await client.sessionsSince({ since, limit: 50_000 });
+    const stats = (await host.stats())[0];
+    const paths = stats.log.filter((r) => r.method === 'GET' && r.server === k)
+      .map((r) => ({ path: r.path, accept: r.accept ?? 'application/json', apiVersion: r.apiVersion }));
+    // The repositories too (the panel reads them beside the sessions), for the webview's chart; not timed.
+    const repositories = client.repositories ? await client.repositories() : [];
+    out.push({ kind: k, client, paths, requests: stats.requests, read, repositories });
+  }
+  return { readers: out, skipped };
+}
+
+export function inputsOf(rs: Reader[], read: Entity[][] = rs.map((r) => r.read)): ServerInput[] {
+  return rs.map((r, i) => ({ key: r.kind, name: r.kind, kind: r.kind, sessions: read[i], repositories: r.repositories }));
+}
+
+/** The `data` message the panel sends for these sessions (the same function the panel uses). */
+export function overviewMessage(inputs: ServerInput[], now: number): ToWebview {
+  let seq = 0;
+  const data = overviewData(inputs, { days: DAYS, now, zone: 'user', userTimeZone: ZONE, warnPercent: 80 }, (_k, e) => (e ? `r${++seq}` : ''));
+  return { type: 'data', data, partial: false };
 }
 
 /** One request on a keep-alive agent; a socket the server closed while idle is retried once on a new one (as axios's agent does). */
@@ -43,130 +91,133 @@ function raw(url: string, headers: Record<string, string>, ca: string, agent: ht
   });
 }
 
-/** The same GETs as the client, replayed with the credentials the raw side gets by itself. */
-async function replayer(sim: SimulatorExt, t: Target, agent: https.Agent): Promise<(path: string, accept: string) => Promise<string>> {
-  const ca = sim.certificate.pem;
-  if (t.kind === 'em') {
-    const logon = await raw(`${t.url}/api/sessionMngr/?v=latest`, {
-      authorization: `Basic ${Buffer.from(`${sim.credentials.username}:${sim.credentials.password}`).toString('base64')}`, 'content-length': '0' }, ca, agent, 'POST');
-    const sid = String(logon.headers['x-restsvcsessionid']);
-    return async (p, accept) => ok(await raw(t.url + p, { 'x-restsvcsessionid': sid, accept }, ca, agent), p);
+/** The same GETs as the client, with the credentials the raw side gets by itself, each page parsed the plain way. */
+async function replayer(sim: SimInfo, r: Reader, agent: https.Agent): Promise<() => Promise<void>> {
+  const url = (sim as unknown as Record<string, string>)[r.kind];
+  const ca = sim.pem;
+  let auth: Record<string, string>;
+  if (r.kind === 'em') {
+    const logon = await raw(`${url}/api/sessionMngr/?v=latest`, {
+      authorization: `Basic ${Buffer.from(`${sim.username}:${sim.password}`).toString('base64')}`, 'content-length': '0' }, ca, agent, 'POST');
+    auth = { 'x-restsvcsessionid': String(logon.headers['x-restsvcsessionid']) };
+  } else {
+    const version = r.paths.find((p) => p.apiVersion)?.apiVersion;
+    const form = new URLSearchParams({ grant_type: 'password', username: sim.username, password: sim.password,
+      ...(r.kind === 'vb365' ? { disable_antiforgery_token: 'true' } : {}) });
+    const head: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...(version ? { 'x-api-version': version } : {}) };
+    const tok = JSON.parse((await raw(url + (r.kind === 'vb365' ? '/v8/Token' : '/api/oauth2/token'), head, ca, agent, 'POST', form.toString())).text) as { access_token: string };
+    auth = { authorization: `Bearer ${tok.access_token}` };
   }
-  const form = new URLSearchParams({ grant_type: 'password', username: sim.credentials.username, password: sim.credentials.password,
-    ...(t.kind === 'vb365' ? { disable_antiforgery_token: 'true' } : {}) });
-  const tokenPath = t.kind === 'vb365' ? '/v8/Token' : '/api/oauth2/token';
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...(t.kind === 'vbr' ? { 'x-api-version': '1.3-rev1' } : {}) };
-  const tok = JSON.parse((await raw(t.url + tokenPath, headers, ca, agent, 'POST', form.toString())).text) as { access_token: string };
-  return async (p, accept) => ok(await raw(t.url + p, { authorization: `Bearer ${tok.access_token}`, accept,
-    ...(t.kind === 'vbr' ? { 'x-api-version': '1.3-rev1' } : {}) }, ca, agent), p);
-}
-
-function ok(r: { status: number; text: string }, path: string): string {
-  if (r.status !== 200) { throw new Error(`raw GET ${path} → ${r.status}: ${r.text.slice(0, 200)}`); }
-  return r.text;
-}
-
-/**
- * Simulator options for 30 days of ~30,000 sessions: VB365 10,000 on its first job over 30 days, EM 2,000 per job
- * over its 60 days (10,000 in the last 30), VBR 10,000 over 30 days. Options a simulator does not know are ignored.
- */
-function simOptions(): SimulatorOptions {
-  return {
-    vb365: { sessionsPerJob: 5, benchSessions: 10_000, benchSpanDays: 30 },
-    em: { sessionsPerJob: 2_000 },
-    vbr: { benchSessions: 10_000 },
+  const parser = new XMLParser({ ignoreAttributes: false });
+  return async () => {
+    for (const p of r.paths) {
+      const res = await raw(url + p.path, { ...auth, accept: p.accept, ...(p.apiVersion ? { 'x-api-version': p.apiVersion } : {}) }, ca, agent);
+      if (res.status !== 200) { throw new Error(`raw GET ${p.path} → ${res.status}: ${res.text.slice(0, 200)}`); }
+      if (/xml/.test(p.accept) || res.text.trimStart().startsWith('<')) { parser.parse(res.text); } else { JSON.parse(res.text.replace(/^\uFEFF/, '')); }
+    }
   };
 }
 
-export async function benchDashboard(): Promise<Record<string, string | number>> {
-  const out: Record<string, string | number> = {};
-  const t0 = performance.now();
-  const sim = await startSimulator(simOptions());
-  out['simulator start (ms)'] = Math.round(performance.now() - t0);
-  const agent = new https.Agent({ keepAlive: true });
-  const parser = new XMLParser({ ignoreAttributes: false });
-  try {
-    const now = Date.now();
-    const since = sinceFor(DAYS, now);
-    const used: { t: Target; c: ServerClient; paths: { path: string; accept: string }[]; replay: (p: string, a: string) => Promise<string> }[] = [];
-    let total = 0;
-    for (const t of targets(sim)) {
-      const c = client(sim, t);
-      if (!c?.sessionsSince) { out[`${t.kind}: sessionsSince`] = 'not offered by this kind (left out)'; continue; }
-      await c.connect();
-      sim.resetStats();
-      const s = await c.sessionsSince({ since, limit: 50_000 });                 // warm-up, and the pages to replay
-      const gets = sim.stats.log.filter((r) => r.method === 'GET' && r.server === (t.kind as string));
-      const paths = gets.map((r) => ({ path: r.path, accept: String(r.headers.accept ?? 'application/json') }));
-      out[`${t.kind}: sessions read`] = s.length;
-      out[`${t.kind}: requests`] = sim.stats.requests;
-      total += s.length;
-      used.push({ t, c, paths, replay: await replayer(sim, t, agent) });
-    }
-    out['sessions in all'] = total;
-    if (!used.length) { out.note = 'no kind offers sessionsSince yet: nothing to measure'; return out; }
-    const time = async (fn: () => Promise<void>) => { const a = performance.now(); await fn(); return performance.now() - a; };
-    /** Client and raw runs in pairs, alternating which goes first; medians of the times and of the per-pair ratios. */
-    const paired = async (a: () => Promise<void>, b: () => Promise<void>) => {
-      const ta: number[] = []; const tb: number[] = []; const r: number[] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        let x: number; let y: number;
-        if (i % 2 === 0) { x = await time(a); y = await time(b); } else { y = await time(b); x = await time(a); }
-        ta.push(x); tb.push(y); r.push(x / y);
-      }
-      return { a: median(ta), b: median(tb), ratio: median(r) };
-    };
-    const replayAll = async (u: (typeof used)[number]) => {
-      for (const p of u.paths) {
-        const text = await u.replay(p.path, p.accept);
-        if (/xml/.test(p.accept) || text.trimStart().startsWith('<')) { parser.parse(text); } else { JSON.parse(text.replace(/^\uFEFF/, '')); }
-      }
-    };
-    // Each kind alone: its sessionsSince (requests + normalizing) against the raw pages.
-    let last: Entity[][] = used.map(() => []);
-    for (const [i, u] of used.entries()) {
-      const r = await paired(async () => { last[i] = await u.c.sessionsSince!({ since, limit: 50_000 }); }, () => replayAll(u));
-      out[`${u.t.kind}: sessionsSince vs raw fetch + parse (ms)`] = `${Math.round(r.a)} vs ${Math.round(r.b)} (${r.ratio.toFixed(2)}×)`;
-    }
-    // The overview's whole load: every kind in parallel, then the aggregation, against the raw pages of every kind.
-    const whole = await paired(async () => {
-      last = await Promise.all(used.map((u) => u.c.sessionsSince!({ since, limit: 50_000 })));
-      aggregate(used.map((u, i) => ({ key: u.t.kind, name: u.t.kind, kind: u.t.kind, sessions: last[i] })), { days: DAYS, now, zone: 'user', userTimeZone: 'Europe/Berlin', warnPercent: 80 });
-    }, async () => { await Promise.all(used.map(replayAll)); });
-    // The aggregation alone, on what was read, and the size of the message the webview gets.
-    const inputs: ServerInput[] = used.map((u, i) => ({ key: u.t.kind, name: u.t.kind, kind: u.t.kind, sessions: last[i] }));
-    const ta: number[] = [];
-    let drawn = 0; let bytes = 0;
-    for (let i = 0; i < ROUNDS; i++) {
-      const a = performance.now();
-      const ov = aggregate(inputs, { days: DAYS, now, zone: 'user', userTimeZone: 'Europe/Berlin', warnPercent: 80, attentionLimit: 200 });
-      ta.push(performance.now() - a);
-      drawn = ov.totals.sessions;
-      bytes = JSON.stringify({ type: 'data', data: { days: ov.days, total: ov.total, servers: ov.servers.map((x) => ({ key: x.key, name: x.name, buckets: x.buckets })),
-        attention: ov.attention, repositories: ov.repositories, totals: ov.totals } }).length;
-    }
-    const agg = median(ta);
-    out['requests per load (all kinds)'] = used.reduce((a, u) => a + u.paths.length, 0);
-    out['sessions on the 30 days drawn'] = drawn;
-    out['whole load: read + aggregate (ms, median)'] = Math.round(whole.a);
-    out['raw fetch + parse of the same pages (ms, median)'] = Math.round(whole.b);
-    out['ratio (median of paired runs; goal ≤ 1.2×)'] = `${whole.ratio.toFixed(2)}×`;
-    out['aggregation alone (ms, median)'] = Number(agg.toFixed(1));
-    out['aggregation share of the raw time'] = `${((agg / whole.b) * 100).toFixed(0)} %`;
-    out['data message to the webview (KB)'] = Number((bytes / 1024).toFixed(1));
-    out['first full render in the webview'] = 'not measurable in Node (no DOM); the UI test (tier 3) draws it in chromium';
-    for (const u of used) { await u.c.dispose(); }
-  } finally {
-    agent.destroy();
-    await sim.close();
+/**
+ * Pairs of (a, b), alternating which runs first, each run after settle() (a full GC and its sweeping done);
+ * the first `warmup` pairs are dropped. The same statistics as listings.ts's paired().
+ */
+async function paired(a: () => Promise<unknown>, b: () => Promise<unknown>, pairs: number, warmup: number): Promise<PairStats> {
+  const rows: { a: { wall: number; cpu: number }; b: { wall: number; cpu: number } }[] = [];
+  const run = async (fn: () => Promise<unknown>) => { await settle(); return timed(fn); };
+  for (let i = 0; i < warmup + pairs; i++) {
+    let ta; let tb;
+    if (i % 2 === 0) { ta = await run(a); tb = await run(b); } else { tb = await run(b); ta = await run(a); }
+    if (i >= warmup) { rows.push({ a: ta, b: tb }); }
   }
-  return out;
+  const q = (xs: number[]) => ({ median: median(xs), p25: quantile(xs, 0.25), p75: quantile(xs, 0.75) });
+  return {
+    pairs,
+    client: { wall: median(rows.map((r) => r.a.wall)), cpu: median(rows.map((r) => r.a.cpu)) },
+    raw: { wall: median(rows.map((r) => r.b.wall)), cpu: median(rows.map((r) => r.b.cpu)) },
+    wall: q(rows.map((r) => r.a.wall / r.b.wall)),
+    cpu: q(rows.map((r) => r.a.cpu / r.b.cpu)),
+    samples: rows.map((r) => [r.a.wall, r.a.cpu, r.b.wall, r.b.cpu]),
+  };
 }
 
-// `node out/test/bench/dashboard-bench.js` runs it alone.
+const pairText = (s: PairStats) => `CPU ${ms(s.client.cpu)} vs ${ms(s.raw.cpu)} = ${x(s.cpu.median)} (IQR ${x(s.cpu.p25)}–${x(s.cpu.p75)}); `
+  + `wall ${ms(s.client.wall)} vs ${ms(s.raw.wall)} = ${x(s.wall.median)} (IQR ${x(s.wall.p25)}–${x(s.wall.p75)})`;
+
+/** The numbers, measured in a process of its own (see the top). */
+export function benchDashboard(): Promise<Printed> {
+  return runChild<Printed>('dashboard-bench.js', { measure: true }, ['--expose-gc', '--single-threaded-gc']);
+}
+
+/** The numbers, measured in this process. */
+export async function measureDashboard(): Promise<Printed> {
+  const lines: Printed['lines'] = {}; const rows: Printed['rows'] = [];
+  const host = await startSimHost(1, simOptions());
+  const agent = new https.Agent({ keepAlive: true });
+  const pairs = env('BENCH_DASH_PAIRS', 11); const warmup = env('BENCH_DASH_WARMUP', 2);
+  const now = Date.now();
+  const since = sinceFor(DAYS, now);
+  let rs: Reader[] = [];
+  try {
+    const r0 = await readers(host, since);
+    rs = r0.readers;
+    const skipped = r0.skipped;
+    for (const k of skipped) { lines[`${k}: sessionsSince`] = 'not offered by this kind (left out)'; }
+    if (!rs.length) { lines.note = 'no kind offers sessionsSince yet: nothing to measure'; return { lines, rows }; }
+    for (const r of rs) { lines[`${r.kind}: sessions read, requests (pages)`] = `${r.read.length}, ${r.requests} (${r.paths.length} GETs)`; }
+    const requests = rs.reduce((a, r) => a + r.requests, 0);
+    lines['requests per load, all kinds (logon and version probes included)'] = requests;
+    const replays = await Promise.all(rs.map((r) => replayer(host.sims[0], r, agent)));
+    // Each kind alone: its sessionsSince (requests + normalizing) against its raw pages.
+    const perKind = Math.max(1, Math.round(pairs / 2));
+    for (const [i, r] of rs.entries()) {
+      const s = await paired(() => r.client.sessionsSince!({ since, limit: 50_000 }), replays[i], perKind, 1);
+      lines[`${r.kind} alone: sessionsSince vs raw (${perKind} pairs)`] = pairText(s);
+    }
+    // The whole load: every kind in parallel, then the data message; against the raw pages of every kind in parallel.
+    let read: Entity[][] = rs.map((r) => r.read);
+    let message: ToWebview | undefined;
+    const whole = await paired(async () => {
+      read = await Promise.all(rs.map((r) => r.client.sessionsSince!({ since, limit: 50_000 })));
+      message = overviewMessage(inputsOf(rs, read), now);
+    }, () => Promise.all(replays.map((f) => f())), pairs, warmup);
+    const sessions = read.reduce((a, s) => a + s.length, 0);
+    lines[`whole load: sessionsSince of every kind + the data message, vs raw fetch + parse (${pairs} pairs, ${warmup} warm-up dropped)`] = pairText(whole);
+    // The aggregation alone, and the message it ends in, on what was read.
+    const inputs = inputsOf(rs, read);
+    const agg: { wall: number; cpu: number }[] = []; const msg: { wall: number; cpu: number }[] = [];
+    let drawn = 0;
+    for (let i = 0; i < 24; i++) {
+      await settle();
+      const a = await timed(async () => { drawn = aggregate(inputs, { days: DAYS, now, zone: 'user', userTimeZone: ZONE, warnPercent: 80, attentionLimit: 200 }).totals.sessions; });
+      await settle();
+      const b = await timed(async () => { message = overviewMessage(inputs, now); });
+      if (i >= 4) { agg.push(a); msg.push(b); }
+    }
+    const aggCpu = agg.map((t) => t.cpu);
+    lines[`aggregate() of ${sessions} sessions, ${drawn} on the ${DAYS} days drawn (20 runs after 4 dropped)`] =
+      `CPU ${spread(aggCpu, ms)}, wall ${spread(agg.map((t) => t.wall), ms)}; ${((median(aggCpu) / sessions) * 1e6).toFixed(0)} ns per session`;
+    lines['the data message (aggregate() + the rows it lists)'] = `CPU ${spread(msg.map((t) => t.cpu), ms)}; ${kb(JSON.stringify(message).length)} as JSON`;
+    lines['aggregation share of the raw fetch + parse (CPU)'] = `${((median(aggCpu) / whole.raw.cpu) * 100).toFixed(1)} %`;
+    rows.push({ what: `overview, ${DAYS} days of ${sessions} sessions (${rs.map((r) => r.kind).join(', ')}): requests per load`, measured: String(requests), goal: '' });
+    rows.push({ what: '… every kind\'s sessionsSince + the data message vs raw fetch + parse of the same pages (median of pairs; CPU, wall beside)',
+      measured: `${x(whole.cpu.median)} (wall ${x(whole.wall.median)})`, goal: '≤ 1.2×', ok: whole.cpu.median <= 1.2 });
+    rows.push({ what: `… aggregate() alone (CPU, median; ${sessions} sessions)`, measured: ms(median(aggCpu)), goal: '' });
+    return { lines, rows };
+  } finally {
+    agent.destroy();
+    for (const r of rs) { await r.client.dispose(); }
+    host.close();
+  }
+}
+
+// `node out/test/bench/dashboard-bench.js` runs it alone; with '{"measure":true}' it is benchDashboard()'s child (prints JSON).
 if (require.main === module) {
-  void benchDashboard().then((r) => {
-    for (const [k, v] of Object.entries(r)) { console.log(`${k}: ${v}`); }
+  const child = process.argv[2] ? (JSON.parse(process.argv[2]) as { measure?: boolean }).measure : false;
+  void (child ? measureDashboard() : benchDashboard()).then((r) => {
+    if (child) { process.stdout.write(`${JSON.stringify(r)}\n`); process.exit(0); }
+    for (const [k, v] of Object.entries(r.lines)) { console.log(`${k}: ${v}`); }
+    for (const w of r.rows) { console.log(`| ${w.what} | ${w.measured} | ${w.goal} |`); }
     process.exit(0);
   }, (e) => { console.error(e); process.exit(1); });
 }

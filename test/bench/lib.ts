@@ -54,9 +54,25 @@ export function minorGc(): void {
   (globalThis as { gc?: (o?: { type: 'minor' | 'major' }) => void }).gc?.({ type: 'minor' });
 }
 
+/**
+ * A full GC, then a pause while V8's background threads finish sweeping: process.cpuUsage counts every
+ * thread, so a run timed right after gc() is charged for that sweeping too (2× and more for a short run
+ * on a big heap, measured on aggregate() over 30,000 sessions).
+ */
+export async function settle(pauseMs = 60): Promise<void> {
+  gc();
+  await new Promise((r) => setTimeout(r, pauseMs));
+}
+
+/** What a bench section gives bench.ts: lines to print and rows for the summary table. */
+export interface Printed {
+  lines: Record<string, string | number>;
+  rows: { what: string; measured: string; goal: string; ok?: boolean }[];
+}
+
 // ---- the simulator host (test/bench/sim-host.ts) ----------------------------------------
 
-export interface StatsRecord { server: 'vb365' | 'em'; method: string; path: string; status: number }
+export interface StatsRecord { server: 'vb365' | 'em' | 'vbr'; method: string; path: string; status: number; accept?: string; apiVersion?: string }
 export interface SimHost {
   sims: SimInfo[];
   control: string;

@@ -2,7 +2,8 @@
 // and heap are the client's alone. Started with one JSON argument: { count, options } (count simulators,
 // each with a VB365 and an EM listener). Prints one JSON line with their URLs, certificates and the
 // credentials, and serves a control endpoint (plain HTTP on 127.0.0.1) for the stats:
-//   GET  /stats            → [{ requests, log: [{ server, method, path, status }] }] per simulator
+//   GET  /stats            → [{ requests, log: [{ server, method, path, status, accept, apiVersion }] }] per simulator
+//                            (accept, x-api-version: the request's headers, for a raw replay of the same GETs)
 //   POST /reset            → clears every simulator's stats
 //   POST /latency?ms=200   → latency added to every response of every simulator
 // It exits when its parent goes away (stdin closes).
@@ -23,6 +24,8 @@ export interface SimInfo {
 
 export interface SimHostReady { control: string; sims: SimInfo[] }
 
+const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v);
+
 async function main(): Promise<void> {
   const { count, options } = JSON.parse(process.argv[2] ?? '{}') as { count?: number; options?: SimulatorOptions };
   const sims: SimulatorExt[] = [];
@@ -31,7 +34,8 @@ async function main(): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const reply = (v: unknown) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(v)); };
     if (url.pathname === '/stats') {
-      reply(sims.map((s) => ({ requests: s.stats.requests, log: s.stats.log.map((r) => ({ server: r.server, method: r.method, path: r.path, status: r.status })) })));
+      reply(sims.map((s) => ({ requests: s.stats.requests, log: s.stats.log.map((r) => ({ server: r.server, method: r.method, path: r.path, status: r.status,
+        accept: header(r.headers.accept), apiVersion: header(r.headers['x-api-version']) })) })));
     } else if (url.pathname === '/reset') {
       for (const s of sims) { s.resetStats(); }
       reply({});

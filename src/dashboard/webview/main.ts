@@ -69,6 +69,10 @@ function time(iso: string | undefined): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}`;
 }
+/** 30441 → '30,441' (as toLocaleString('en-US') writes it, without Intl: its first use in a page costs ~15 ms). */
+function thousands(n: number): string {
+  return Number.isSafeInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : n.toLocaleString('en-US');
+}
 const STATUS_TEXT: Record<string, string> = { success: 'Success', warning: 'Warning', failed: 'Failed', running: 'Running', stopped: 'Stopped' };
 const statusText = (s: string) => STATUS_TEXT[s] ?? s;
 
@@ -105,7 +109,7 @@ function header(): HTMLElement {
     status.append(h('span', { class: 'spinner', 'aria-hidden': 'true' }), `Loading ${servers.length - done} of ${servers.length} server${servers.length === 1 ? '' : 's'}… `,
       button('Cancel', () => send({ type: 'cancel' }), { id: 'cancel' }));
   } else if (data) {
-    status.append(`${data.totals.sessions.toLocaleString('en-US')} sessions on ${servers.length} server${servers.length === 1 ? '' : 's'}, read ${time(data.generatedAt)} · days in ${data.zoneLabel} `,
+    status.append(`${thousands(data.totals.sessions)} sessions on ${servers.length} server${servers.length === 1 ? '' : 's'}, read ${time(data.generatedAt)} · days in ${data.zoneLabel} `,
       button('Refresh', () => send({ type: 'refresh' }), { id: 'refresh' }));
   }
   const problems = h('ul', { class: 'problems' }, ...servers.filter((s) => s.state === 'error' || s.state === 'cancelled' || s.truncated).map((s) =>
