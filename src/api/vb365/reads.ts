@@ -1,6 +1,7 @@
 // VB365 reads for logs and the dashboard: sessionLog (job and sync sessions), sessionsSince, repositories.
 import type { Entity, SessionLog, SessionQuery } from '../model';
 import { VeeamError } from '../errors';
+import { isoMs, str } from '../format';
 import type { Vb365Client } from './client';
 import * as N from './normalize';
 import { distinct, idOf } from './tree';
@@ -48,16 +49,17 @@ export async function sessionsSince(client: Vb365Client, q: SessionQuery, signal
   const jobs = (await client.all(`/v${v}/Jobs`, signal)).map((j) => N.job(j));
   const names = new Map(jobs.filter((j) => j.id).map((j) => [j.id!, j.name]));
   const now = Date.now();
-  const found: Entity[] = [];
+  // Each session with its start time, parsed once (the sort below compared Date.parse of both sides).
+  const found: { e: Entity; t: number }[] = [];
   const read = async (path: string, ctx: N.SessionContext): Promise<void> => {
     const keep = (items: Obj[]): number => {
       let inWindow = 0;
       for (const o of items) {
-        const created = Date.parse(String(o.creationTime ?? ''));
+        const created = isoMs(str(o.creationTime));
         if (!Number.isFinite(created) || created < since || created > until) { continue; }
         const e = N.jobSession(o, now, ctx);
         if (!e.jobName && e.ref.jobId) { e.jobName = names.get(e.ref.jobId); }
-        found.push(e);
+        found.push({ e, t: created });
         inWindow++;
       }
       return inWindow;
@@ -66,7 +68,7 @@ export async function sessionsSince(client: Vb365Client, q: SessionQuery, signal
     await client.pages(path, (items) => {
       taken += keep(items);
       // Newest first: a page whose last (oldest) session is older than `since` is the last one needed.
-      const last = Date.parse(String(items[items.length - 1]?.creationTime ?? ''));
+      const last = isoMs(str(items[items.length - 1]?.creationTime));
       return (Number.isFinite(last) && last < since) || taken >= limit;
     }, signal);
   };
@@ -77,8 +79,8 @@ export async function sessionsSince(client: Vb365Client, q: SessionQuery, signal
       if (j.id) { await read(`/v${v}/Jobs/${encodeURIComponent(j.id)}/JobSessions`, { jobId: j.id, jobName: j.name }); }
     }
   }
-  const t = (e: Entity) => Date.parse(e.startedAt ?? '');
-  return distinct(found.sort((a, b) => t(b) - t(a)).slice(0, limit));
+  found.sort((a, b) => b.t - a.t);
+  return distinct(found.slice(0, limit).map((f) => f.e));
 }
 
 /** Every repository with its capacity and free space (where the server reports both). */
