@@ -156,23 +156,23 @@ function d2(s: string, at: number): number {
 
 /**
  * The local zone's offset at t (≥ 0) in ms, as Date's local getters apply it (local = t + offset), remembered per
- * quarter hour in a small direct-mapped table (zone changes fall on quarter hours; a quarter with one inside is
- * computed for each time). Two typed-array reads a session instead of a Map lookup.
+ * UTC day in a small direct-mapped table when the offset is the same at the day's first and last millisecond (a
+ * day with a zone change is computed for each time). Like V8's own date cache, this takes a zone to change its
+ * offset at most once within a day (V8's own date cache assumes changes are weeks apart).
  */
-const QUARTER = 900_000;
-const SLOTS = 4096;
-let slotQuarter: Int32Array | undefined;
+const SLOTS = 1024;
+let slotDay: Int32Array | undefined;
 let slotOffset: Float64Array | undefined;
 function localOffset(t: number): number {
-  const q = (t / QUARTER) | 0;
-  slotQuarter ??= new Int32Array(SLOTS).fill(-1);
+  const day = (t / DAY) | 0;
+  slotDay ??= new Int32Array(SLOTS).fill(-1);
   slotOffset ??= new Float64Array(SLOTS);
-  const i = q & (SLOTS - 1);
-  if (slotQuarter[i] === q) { return slotOffset[i]; }
-  const a = -new Date(q * QUARTER).getTimezoneOffset() * 60000;
-  const b = -new Date(q * QUARTER + QUARTER - 1).getTimezoneOffset() * 60000;
+  const i = day & (SLOTS - 1);
+  if (slotDay[i] === day) { return slotOffset[i]; }
+  const a = -new Date(day * DAY).getTimezoneOffset() * 60000;
+  const b = -new Date(day * DAY + DAY - 1).getTimezoneOffset() * 60000;
   if (a !== b) { return -new Date(t).getTimezoneOffset() * 60000; }
-  slotQuarter[i] = q; slotOffset[i] = a;
+  slotDay[i] = day; slotOffset[i] = a;
   return a;
 }
 
