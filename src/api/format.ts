@@ -177,7 +177,8 @@ function localOffset(t: number): number {
 }
 
 export function str(v: unknown): string | undefined {
-  return v === undefined || v === null || v === '' ? undefined : String(v);
+  if (typeof v === 'string') { return v === '' ? undefined : v; }
+  return v === undefined || v === null ? undefined : String(v);
 }
 
 export function num(v: unknown): number | undefined {
