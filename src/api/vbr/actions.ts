@@ -7,7 +7,7 @@ import { parseJson } from '../http/body';
 import type { HttpResponse } from '../http/transport';
 import type { VbrClient } from './client';
 import { atLeast } from './revision';
-import { session } from './normalize';
+import { session } from './session';
 
 const enc = encodeURIComponent;
 
@@ -26,7 +26,7 @@ async function startedSession(client: VbrClient, res: HttpResponse, path: string
   const e = session(body, await client.norm());
   // A session that was just created runs, whatever its first reading says ("Starting", "None").
   if (!e.endedAt && e.status !== 'running' && e.status !== 'queued') { e.status = 'running'; }
-  if (e.status === 'running' && !e.actions.includes('stopJob')) { e.actions.unshift('stopJob'); }
+  if (e.status === 'running' && !e.actions.includes('stopJob')) { e.actions = ['stopJob', ...e.actions]; }   // session actions are shared
   return e;
 }
 

@@ -12,10 +12,20 @@ const ALIASES: Record<string, string> = {
   succeeded: 'success',               // log-record status vs ESessionResult
 };
 
+/** Canonical keys of the strings seen (enum values are few; sessions bring them by the ten thousand). */
+const CANON = new Map<string, string>();
+
 /** The canonical key: case folded and aliased. */
 export function canon(v: unknown): string {
-  const k = key(v);
-  return ALIASES[k] ?? k;
+  if (typeof v !== 'string') { const k = key(v); return ALIASES[k] ?? k; }
+  let c = CANON.get(v);
+  if (c === undefined) {
+    const k = key(v);
+    c = ALIASES[k] ?? k;
+    if (CANON.size >= 1000) { CANON.clear(); }
+    CANON.set(v, c);
+  }
+  return c;
 }
 
 export function same(a: unknown, b: string): boolean { return canon(a) === canon(b); }

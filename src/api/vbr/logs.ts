@@ -8,7 +8,8 @@ import { VeeamError } from '../errors';
 import { str } from '../format';
 import type { VbrClient } from './client';
 import { canon } from './enums';
-import { NormCtx, Obj, idOf, obj, session, taskSession } from './normalize';
+import { NormCtx, Obj, idOf, obj, taskSession } from './normalize';
+import { session } from './session';
 import { serverTime } from './time';
 
 const enc = encodeURIComponent;

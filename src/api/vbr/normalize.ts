@@ -1,4 +1,4 @@
-// VBR jobs, sessions and task sessions → the normalized model. Tolerant: enums in any case,
+// VBR jobs and task sessions → the normalized model (job sessions: session.ts). Tolerant: enums in any case,
 // `null` where the schema promises a date, unknown values shown as they came, no id → no actions.
 import type { ActionId, Detail, Entity, EntityStatus } from '../model';
 import { ago, bytes, count, dateTime, duration, num, stamp, str } from '../format';
@@ -39,7 +39,8 @@ export function short(message: string | undefined, max = 60): string | undefined
 
 /** A job's name from a session name: retries are named "Daily VM backup (Retry 1)". */
 export function jobNameOf(name: string | undefined): string | undefined {
-  return name?.replace(/\s+\(Retry \d+\)$/i, '') || undefined;
+  if (!name) { return undefined; }
+  return name.charCodeAt(name.length - 1) !== 41 /* ')' */ ? name : name.replace(/\s+\(Retry \d+\)$/i, '') || undefined;
 }
 
 /** A stable key part for entities that came without an id (shown, but nothing acts on them). */
@@ -51,7 +52,7 @@ export function idOf(v: unknown): string | undefined {
 }
 
 /** SessionProgress (1.3 sessions, job states and task sessions): sizes, rate, bottleneck. */
-function progressRows(p: Obj): (Detail | undefined)[] {
+export function progressRows(p: Obj): (Detail | undefined)[] {
   const bottleneck = str(p.bottleneck);
   return [
     d('Processed', num(p.processedSize) !== undefined ? bytes(num(p.processedSize)) : undefined),
@@ -67,7 +68,7 @@ function percentOf(...v: unknown[]): number | undefined {
   return undefined;
 }
 
-function runningText(what: string, pct: number | undefined, rate: string | undefined): string {
+export function runningText(what: string, pct: number | undefined, rate: string | undefined): string {
   return `${what}${pct !== undefined ? ` ${pct}%` : ''}${rate ? ` · ${rate}` : ''}`;
 }
 
@@ -132,63 +133,6 @@ export function job(j: Obj, c: NormCtx, lastSession?: Obj, lastMessage?: string)
       d('High priority', j.highPriority === true ? 'yes' : undefined),
       d('Backup copy mode', str(j.backupCopyMode)),
       d('Description', str(j.description)),
-    ),
-  };
-}
-
-// ---- sessions -----------------------------------------------------------------------------
-
-export function session(s: Obj, c: NormCtx): Entity {
-  const id = idOf(s.id);
-  const r = obj(s.result);
-  const p = obj(s.progress);
-  const status = sessionStatus(s.state, r.result, r.isCanceled);
-  const created = str(s.creationTime), ended = str(s.endTime);
-  const pct = percentOf(s.progressPercent, p.progressPercent);
-  const message = str(r.message);
-  const reported = message && (status === 'failed' || status === 'warning' || status === 'stopped') ? message : undefined;
-  const retry = num(obj(s.retryInfo).retryNumber);
-  const began = created ? Date.parse(created) : NaN, finished = ended ? Date.parse(ended) : NaN;
-  const transferred = num(p.transferredSize);
-  let description: string;
-  if (status === 'running') { description = runningText(canon(s.state) === 'working' ? 'Running' : stateText(s.state), pct, str(p.processingRate)); }
-  else if (status === 'queued' || status === 'idle' || (status === 'warning' && canon(s.state) === 'actionrequired')) { description = stateText(s.state); }
-  else {
-    const what = status === 'stopped' ? (r.isCanceled === true ? 'Stopped by user' : 'Stopped') : status === 'unknown'
-      ? (resultStatus(r.result) === 'unknown' ? String(r.result) : stateText(s.state)) : String(r.result);
-    const when = ended ?? created;
-    description = [what, when ? ago(when, c.now) : undefined, short(reported)].filter(Boolean).join(' · ');
-  }
-  const actions: ActionId[] = [];
-  if (id) {
-    if (status === 'running' || status === 'queued') { actions.push('stopJob'); }
-    actions.push('openLog', ...DOC_ACTIONS);
-    if (reported) { actions.push('copyMessage'); }
-  }
-  return {
-    key: `vbr:session:${id ?? noId(`${str(s.name)}:${created}`)}`, type: 'jobSession', id,
-    name: `${stamp(created)}${retry ? ` · retry ${retry}` : ''}`,
-    status, description, progress: pct !== undefined ? { percent: pct } : undefined,
-    startedAt: created, endedAt: ended,
-    message: reported,
-    jobName: jobNameOf(str(s.name)),
-    metrics: Number.isFinite(began) && Number.isFinite(finished) || transferred !== undefined ? {
-      durationSec: Number.isFinite(began) && Number.isFinite(finished) ? Math.max(0, Math.round((finished - began) / 1000)) : undefined,
-      transferredBytes: transferred,
-    } : undefined,
-    hasChildren: !!id, actions,
-    ref: { id: id ?? '', jobId: idOf(s.jobId) ?? '' },
-    details: () => rows(
-      d('Job', str(s.name)), d('Type', str(s.sessionType)), d('State', str(s.state)),
-      d('Result', str(r.result)), d('Message', message),
-      d('Start', created ? dateTime(created) : undefined),
-      d('End', ended ? dateTime(ended) : status === 'running' ? 'running' : undefined),
-      d('Duration', str(p.duration) ?? (created ? duration(created, ended, c.now) : undefined)),
-      d('Progress', pct !== undefined ? `${pct}%` : undefined),
-      ...progressRows(p),
-      d('Algorithm', str(s.algorithm)), d('Initiated by', str(s.initiatedBy)),
-      d('Retry', retry ? String(retry) : undefined), d('Canceled', r.isCanceled === true ? 'yes' : undefined),
-      d('Platform', str(s.platformName)),
     ),
   };
 }

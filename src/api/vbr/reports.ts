@@ -6,7 +6,7 @@ import { VeeamError } from '../errors';
 import type { VbrClient } from './client';
 import { canon } from './enums';
 import { repository } from './infra';
-import { session } from './normalize';
+import { session } from './session';
 import { atLeast } from './revision';
 import { P } from './tree';
 

@@ -5,7 +5,8 @@ import { VeeamError } from '../errors';
 import { parseJson } from '../http/body';
 import type { VbrClient } from './client';
 import { atLeast } from './revision';
-import { NormCtx, Obj, idOf, job, obj, session, taskSession } from './normalize';
+import { NormCtx, Obj, idOf, job, obj, taskSession } from './normalize';
+import { session } from './session';
 import { bestPractice, bestPracticeRank, folder, license, malwareEvent, managedServer, proxy, repository } from './infra';
 import { toXml } from './xml';
 
