@@ -4,6 +4,7 @@
 import type { Entity, SessionQuery } from '../model';
 import { VeeamError } from '../errors';
 import type { VbrClient } from './client';
+import type { Obj } from './normalize';
 import { canon } from './enums';
 import { repository } from './infra';
 import { session } from './session';
@@ -66,7 +67,10 @@ export async function sessionsSince(client: VbrClient, q: SessionQuery, signal?:
       throw e;
     }
     let older = false;
-    for (const o of page.data) {
+    const data = page.data as (Obj | undefined)[];
+    for (let k = 0; k < data.length; k++) {
+      const o = data[k]!;
+      data[k] = undefined;        // let each payload go once read (the page is not kept alive beside its entities)
       client.remember(o);
       const created = typeof o.creationTime === 'string' ? Date.parse(o.creationTime) : NaN;
       // The filters are the server's; a server that ignores them is cut here (and paging stops below).
