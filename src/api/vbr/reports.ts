@@ -3,6 +3,7 @@
 // and every repository with its capacity (`GET /api/v1/backupInfrastructure/repositories/states`).
 import type { Entity, SessionQuery } from '../model';
 import { VeeamError } from '../errors';
+import { isoMs } from '../format';
 import type { VbrClient } from './client';
 import type { Obj } from './normalize';
 import { canon } from './enums';
@@ -72,7 +73,7 @@ export async function sessionsSince(client: VbrClient, q: SessionQuery, signal?:
       const o = data[k]!;
       data[k] = undefined;        // let each payload go once read (the page is not kept alive beside its entities)
       client.remember(o);
-      const created = typeof o.creationTime === 'string' ? Date.parse(o.creationTime) : NaN;
+      const created = typeof o.creationTime === 'string' ? isoMs(o.creationTime) : NaN;
       // The filters are the server's; a server that ignores them is cut here (and paging stops below).
       if (Number.isFinite(created) && created < since) { older = true; continue; }
       if (Number.isFinite(created) && until !== undefined && created > until) { continue; }
@@ -83,8 +84,10 @@ export async function sessionsSince(client: VbrClient, q: SessionQuery, signal?:
     }
     skip = older ? undefined : page.next;
   }
-  const t = (e: Entity) => { const x = e.startedAt ? Date.parse(e.startedAt) : NaN; return Number.isFinite(x) ? x : -Infinity; };
-  return [...found.values()].sort((a, b) => t(b) - t(a)).slice(0, limit);
+  // Each start read once (not twice per comparison: 10,000 sessions take ~260,000 comparisons).
+  const t = (e: Entity) => { const x = isoMs(e.startedAt); return Number.isFinite(x) ? x : -Infinity; };
+  const byStart = [...found.values()].map((e) => ({ e, t: t(e) }));
+  return byStart.sort((a, b) => b.t - a.t).slice(0, limit).map((x) => x.e);
 }
 
 /** Every repository (repository states, 200 per request) with `capacity` in bytes. */
