@@ -29,15 +29,30 @@ function percent2(a: unknown, b: unknown): number | undefined {
   return n === undefined ? undefined : Math.max(0, Math.min(100, n));
 }
 
-/**
- * The values each field had in the session before: a job's sessions come in a row with the same name, job id,
- * type, algorithm… and each parsed payload has its own copy of those strings; equal ones share the first.
- */
-const recent: unknown[] = [];
-function reuse<T>(field: number, v: T): T {
-  const last = recent[field];
-  if (typeof v === 'string' && v === last) { return last as T; }
-  recent[field] = v;
+/** The job's name and id as in the session before when equal (a job's sessions come in a row): one copy for all. */
+let lastName: string | undefined, lastJobId: string | undefined;
+function sameName(v: string | undefined): string | undefined { return v !== undefined && v === lastName ? lastName : (lastName = v); }
+function sameJobId(v: string | undefined): string | undefined { return v !== undefined && v === lastJobId ? lastJobId : (lastJobId = v); }
+
+/** What the tooltips of a job's sessions have in common: one object while consecutive sessions agree. */
+interface Common { job?: string; type: unknown; initiatedBy: unknown; platform: unknown; running: boolean; canceled: boolean; c: NormCtx }
+let common: Common | undefined;
+function commonOf(job: string | undefined, type: unknown, initiatedBy: unknown, platform: unknown, running: boolean, canceled: boolean, c: NormCtx): Common {
+  const l = common;
+  // Values equal by === show the same text (the rows show String(value)).
+  if (l !== undefined && l.job === job && l.type === type && l.initiatedBy === initiatedBy && l.platform === platform && l.running === running
+    && l.canceled === canceled && l.c === c) { return l; }
+  return (common = { job, type, initiatedBy, platform, running, canceled, c });
+}
+
+/** One copy of each enum value (state, result, algorithm, bottleneck vary from one session to the next). */
+const SEEN = new Map<string, string>();
+function enumValue(v: unknown): unknown {
+  if (typeof v !== 'string') { return v; }
+  const seen = SEEN.get(v);
+  if (seen !== undefined) { return seen; }
+  if (SEEN.size >= 500) { SEEN.clear(); }
+  SEEN.set(v, v);
   return v;
 }
 
@@ -87,7 +102,7 @@ export function session(s: Obj, c: NormCtx): Entity {
     description = reported ? dots(what, age, short(reported)) : described(what, age);
   }
   const timed = Number.isFinite(began) && Number.isFinite(finished);
-  const name = reuse(0, str(s.name));      // the job's name and id: one copy for all its sessions
+  const name = sameName(str(s.name));
   const stop = status === 'running' || status === 'queued';
   return {
     key: `vbr:session:${id ?? noId(`${name}:${created}`)}`, type: 'jobSession', id,
@@ -102,29 +117,28 @@ export function session(s: Obj, c: NormCtx): Entity {
     } : undefined,
     hasChildren: !!id,
     actions: !id ? NONE : stop ? (reported ? STOP_MSG : STOP) : reported ? ACTIONS_MSG : ACTIONS,
-    ref: { id: id ?? '', jobId: reuse(1, idOf(s.jobId)) ?? '' },
-    details: tooltip(name, reuse(2, s.sessionType), reuse(3, state), reuse(4, result), message, created, ended, status === 'running',
-      str(p.duration), str(p.processingRate), reuse(5, p.bottleneck), p.processedSize, p.readSize, p.transferredSize, pct,
-      reuse(6, s.algorithm), reuse(7, s.initiatedBy), retry, r.isCanceled === true, reuse(8, s.platformName), c),
+    ref: { id: id ?? '', jobId: sameJobId(idOf(s.jobId)) ?? '' },
+    details: tooltip(commonOf(name, s.sessionType, s.initiatedBy, s.platformName, status === 'running', r.isCanceled === true, c),
+      enumValue(state), enumValue(result), enumValue(s.algorithm), enumValue(p.bottleneck), message, created, ended,
+      str(p.duration), str(p.processingRate), p.processedSize, p.readSize, p.transferredSize, pct, retry),
   };
 }
 
 /** The tooltip's rows, made on first use; the closure holds these values only. */
-function tooltip(job: string | undefined, type: unknown, state: unknown, result: unknown, message: string | undefined,
-  created: string | undefined, ended: string | undefined, running: boolean, took: string | undefined, rate: string | undefined,
-  bottleneck: unknown, processed: unknown, read: unknown, transferred: unknown, pct: number | undefined,
-  algorithm: unknown, initiatedBy: unknown, retry: number | undefined, canceled: boolean, platform: unknown, c: NormCtx): () => Detail[] {
+function tooltip(k: Common, state: unknown, result: unknown, algorithm: unknown, bottleneck: unknown, message: string | undefined,
+  created: string | undefined, ended: string | undefined, took: string | undefined, rate: string | undefined,
+  processed: unknown, read: unknown, transferred: unknown, pct: number | undefined, retry: number | undefined): () => Detail[] {
   return () => rows(
-    d('Job', job), d('Type', str(type)), d('State', str(state)),
+    d('Job', k.job), d('Type', str(k.type)), d('State', str(state)),
     d('Result', str(result)), d('Message', message),
     d('Start', created ? dateTime(created) : undefined),
-    d('End', ended ? dateTime(ended) : running ? 'running' : undefined),
-    d('Duration', took ?? (created ? duration(created, ended, c.now) : undefined)),
+    d('End', ended ? dateTime(ended) : k.running ? 'running' : undefined),
+    d('Duration', took ?? (created ? duration(created, ended, k.c.now) : undefined)),
     d('Progress', pct !== undefined ? `${pct}%` : undefined),
     ...progressRows({ processedSize: processed, readSize: read, transferredSize: transferred, processingRate: rate, bottleneck }),
-    d('Algorithm', str(algorithm)), d('Initiated by', str(initiatedBy)),
-    d('Retry', retry ? String(retry) : undefined), d('Canceled', canceled ? 'yes' : undefined),
-    d('Platform', str(platform)),
+    d('Algorithm', str(algorithm)), d('Initiated by', str(k.initiatedBy)),
+    d('Retry', retry ? String(retry) : undefined), d('Canceled', k.canceled ? 'yes' : undefined),
+    d('Platform', str(k.platform)),
   );
 }
 
