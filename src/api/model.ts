@@ -57,8 +57,12 @@ export interface Entity {
   status?: EntityStatus;
   /** Short state text, e.g. 'Running · 1,193 objects', 'Failed · 2 h ago', '820 GB free of 1 TB'. */
   description?: string;
-  /** Tooltip rows, or a function that formats them on first use (lists hold thousands, tooltips show a few). */
-  details?: Detail[] | (() => Detail[]);
+  /**
+   * Tooltip rows, or what formats them on first use (lists hold thousands, tooltips show a few): a function, or a
+   * DetailSource, an object holding only the values the rows need beside the entity's own fields (smaller than a
+   * closure and its context, for the sessions a tree keeps by the ten thousand).
+   */
+  details?: Detail[] | (() => Detail[]) | DetailSource;
   progress?: Progress;
   startedAt?: string;     // ISO
   endedAt?: string;       // ISO
@@ -241,8 +245,13 @@ export interface ClientDeps {
   caPem?: string;
 }
 
+/** Formats an entity's tooltip rows from the entity and what the source kept. */
+export interface DetailSource { rows(e: Entity): Detail[] }
+
 /** The tooltip rows of an entity, formatting them on first use when they were given lazily. */
 export function detailsOf(e: Entity): Detail[] {
-  if (typeof e.details === 'function') { e.details = e.details(); }
-  return e.details ?? [];
+  const d = e.details;
+  if (typeof d === 'function') { e.details = d(); }
+  else if (d && !Array.isArray(d)) { e.details = d.rows(e); }
+  return (e.details as Detail[] | undefined) ?? [];
 }

@@ -12,6 +12,7 @@ export class ServerNode {
   readonly parent = undefined;
   constructor(public server: LoadedServer) {}
   get id(): string { return `srv:${this.server.key}`; }
+  childPrefix(): string { return `${this.id}/`; }
 
   item(): vscode.TreeItem {
     const { def } = this.server;
@@ -39,9 +40,12 @@ export class EntityNode {
   filterText?: string;
   /** The parent's id plus the entity's key: unique even where one session is listed in two places (EM). */
   readonly id: string;
+  /** The start of the children's ids (this id and '/'), made once: a child's id is then one string of two parts. */
+  private prefix?: string;
   constructor(public server: LoadedServer, public entity: Entity, readonly parent: ServerNode | EntityNode) {
-    this.id = `${parent.id}/${entity.key}`;
+    this.id = parent.childPrefix() + entity.key;
   }
+  childPrefix(): string { return (this.prefix ??= `${this.id}/`); }
 
   item(): vscode.TreeItem {
     const e = this.entity;

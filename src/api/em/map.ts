@@ -10,7 +10,7 @@
 // Actions follow the state: stop only while it runs, retry only after Failed/Warning, enable only
 // when the schedule is disabled and disable only when enabled, Copy Failure Message only with a message.
 import { agoPartAt, bytes, dateTime, duration, isoMs, num, stampAt } from '../format';
-import type { ActionId, Detail, Entity, EntityStatus } from '../model';
+import type { ActionId, Detail, DetailSource, Entity, EntityStatus } from '../model';
 import { Obj, links, text } from './xml';
 
 export type EmType = 'BackupServer' | 'Job' | 'Repository' | 'BackupJobSession' | 'ReplicaJobSession' | 'BackupTaskSession' | 'ReplicaTaskSession';
@@ -63,11 +63,15 @@ function shared(actions: ActionId[]): ActionId[] {
   return a;
 }
 
+/** 'em:<type>:', one string per type: a key is then one string of two parts (a template made a chain of three). */
+const KEY_PREFIX = new Map<string, string>();
+const keyPrefix = (type: EmType): string => { let p = KEY_PREFIX.get(type); if (!p) { p = `em:${type}:`; KEY_PREFIX.set(type, p); } return p; };
+
 function base(o: Obj, type: EmType, actions: ActionId[] = []): Base {
   const uid = own(text(o.UID));
   const href = own(entityHref(o));
   const name = own(text(o.Name)) ?? uid ?? '(no name)';
-  if (uid && href) { return { key: `em:${type}:${uid}`, id: uid, name, ref: { type, uid, href }, actions: shared([...DOC_ACTIONS, ...actions]) }; }
+  if (uid && href) { return { key: keyPrefix(type) + uid, id: uid, name, ref: { type, uid, href }, actions: shared([...DOC_ACTIONS, ...actions]) }; }
   const raw = JSON.stringify(o);
   if (uid) { return { key: `em:${type}:${uid}`, id: uid, name, ref: { type, uid, href: '', raw }, actions: ['openJson', 'copyId'] }; }
   return { key: `em:${type}:~${href || name}`, name, ref: { type, uid: '', href: '', raw }, actions: ['openJson'] };
@@ -230,7 +234,7 @@ function taskSession(type: EmType, o: Obj, now: number): Entity {
   const status: EntityStatus = st === 'pending' ? 'queued' : RUNNING_STATES.has(st) ? 'running' : resultStatus(result);
   const reason = own(text(o.Reason));
   const message = status === 'queued' || status === 'running' ? undefined : failure(result, reason);
-  const b = base(o, type, message ? ['openLog', 'copyMessage'] : ['openLog']); const uid = b.id;
+  const b = base(o, type, message ? ['openLog', 'copyMessage'] : ['openLog']);
   const size = num(text(o.TotalSize));
   const vm = own(text(o.VmDisplayName)) ?? b.name;
   // A literal, not `{ ...b, … }`: spread copies gave every task session a hidden class of its own (10,000
@@ -239,10 +243,20 @@ function taskSession(type: EmType, o: Obj, now: number): Entity {
     description: status === 'queued' ? 'Pending' : status === 'running' ? 'Running'
       : resultText(result && result !== 'None' ? result : state ?? 'Unknown', end, now, message),
     startedAt: start, endedAt: end,
-    // The rows from the fields they show, never the parsed payload (the tree keeps thousands of sessions).
-    details: () => details(d('VM', vm), d('Start', start && dateTime(start)), d('End', end && dateTime(end)),
-      d('Duration', start && status !== 'queued' ? duration(start, end, now) : undefined), d('State', state), d('Result', result),
-      d('Reason', reason), d('Total size', size !== undefined ? bytes(size) : undefined), d('UID', uid)) };
+    // The rows on first use, from the entity and four fields (never the parsed payload: the tree keeps thousands).
+    details: new TaskRows(state, result, reason, size, now) };
+}
+
+class TaskRows implements DetailSource {
+  constructor(private readonly state: string | undefined, private readonly result: string | undefined,
+    private readonly reason: string | undefined, private readonly size: number | undefined, private readonly now: number) {}
+
+  rows(e: Entity): Detail[] {
+    const start = e.startedAt; const end = e.endedAt; const { size } = this;
+    return details(d('VM', e.name), d('Start', start && dateTime(start)), d('End', end && dateTime(end)),
+      d('Duration', start && e.status !== 'queued' ? duration(start, end, this.now) : undefined), d('State', this.state), d('Result', this.result),
+      d('Reason', this.reason), d('Total size', size !== undefined ? bytes(size) : undefined), d('UID', e.id));
+  }
 }
 
 function mapJob(o: Obj, now: number, last: LastRun | null | undefined): Entity {

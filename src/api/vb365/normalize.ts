@@ -2,7 +2,7 @@
 // become '–', and both `NA` and `N/A` bottlenecks are accepted. Any id, date or number may be
 // null (Veeam's OpenAPI allows it): an entity without an id is shown, keeps its payload for
 // "Open as JSON" (ref.raw) and offers nothing that needs the id (no actions, no children).
-import { ActionId, Detail, Entity, EntityStatus, LogLine, detailsOf } from '../model';
+import { ActionId, Detail, DetailSource, Entity, EntityStatus, LogLine, detailsOf } from '../model';
 import { ago, agoPartAt, bytes, count, dateTime, duration, isoMs, num, rate, stampAt, str } from '../format';
 
 type Obj = Record<string, unknown>;
@@ -199,7 +199,6 @@ export function jobSession(s: Obj, now = Date.now(), ctx: SessionContext = {}): 
     key = `jsess:~${name}`; ref = { jobId: jobId ?? '', raw: JSON.stringify(s) };
     actions = NO_ID_ACTIONS;
   }
-  const jobType = s.jobType; const configType = s.jobSessionConfigType; const retries = s.retryCount; const details = s.details;
   return {
     key, id, actions, ref, type: 'jobSession', name, status,
     description: running
@@ -214,32 +213,39 @@ export function jobSession(s: Obj, now = Date.now(), ctx: SessionContext = {}): 
       transferredBytes: num(st.transferredDataBytes),
     },
     message,
-    // The tooltip rows, on first use, from the few fields they show (never the whole payload: the tree holds
-    // thousands of sessions). The statistics object is the server's own, already parsed.
-    details: () => detailRows({ status: statusText, jobType, configType, retries, details }, st, objects, created, ended, running, now, message),
+    // The tooltip rows, on first use, from the entity and the few payload fields they show (never the whole
+    // payload: the tree holds thousands of sessions). The statistics object is the server's own, already parsed.
+    details: new SessionRows(st, statusText, s.jobType, s.jobSessionConfigType, s.retryCount, s.details, now),
   };
 }
 
-function detailRows(f: { status?: string; jobType: unknown; configType: unknown; retries: unknown; details: unknown }, st: Obj,
-  objects: number | undefined, created: string | undefined, ended: string | undefined, running: boolean, now: number, message: string | undefined): Detail[] {
-  const bottleneck = str(st.bottleneck);
-  const bytesPS = num(st.processingRateBytesPS); const itemsPS = num(st.processingRateItemsPS);
-  const retries = num(f.retries); const details = str(f.details);
-  return [
-    { label: 'Status', value: f.status ?? '–' },
-    { label: 'Start', value: dateTime(created) },
-    { label: 'End', value: running ? 'running' : dateTime(ended) },
-    { label: 'Duration', value: duration(created, running ? undefined : ended, now) },
-    { label: 'Type', value: [str(f.jobType), str(f.configType)].filter(Boolean).join(', ') || '–' },
-    { label: 'Processed objects', value: count(objects) },
-    { label: 'Transferred', value: bytes(num(st.transferredDataBytes)) },
-    { label: 'Read rate', value: rate(num(st.readRateBytesPS)) },
-    { label: 'Write rate', value: rate(num(st.writeRateBytesPS)) },
-    { label: 'Processing rate', value: bytesPS === undefined && itemsPS === undefined ? '–' : `${rate(bytesPS)}, ${count(itemsPS)} items/s` },
-    { label: 'Bottleneck', value: bottleneck === 'NA' || bottleneck === 'N/A' || !bottleneck ? 'n/a' : bottleneck },
-    ...(retries ? [{ label: 'Retries', value: String(f.retries) }] : []),
-    ...(message ? [{ label: 'Message', value: message }] : details ? [{ label: 'Details', value: details }] : []),
-  ];
+class SessionRows implements DetailSource {
+  constructor(private readonly st: Obj, private readonly status: string | undefined, private readonly jobType: unknown,
+    private readonly configType: unknown, private readonly retries: unknown, private readonly text: unknown, private readonly now: number) {}
+
+  rows(e: Entity): Detail[] {
+    const { st, now } = this;
+    const created = e.startedAt; const ended = e.endedAt; const running = e.status === 'running'; const message = e.message;
+    const objects = e.progress?.objects;
+    const bottleneck = str(st.bottleneck);
+    const bytesPS = num(st.processingRateBytesPS); const itemsPS = num(st.processingRateItemsPS);
+    const retries = num(this.retries); const details = str(this.text);
+    return [
+      { label: 'Status', value: this.status ?? '–' },
+      { label: 'Start', value: dateTime(created) },
+      { label: 'End', value: running ? 'running' : dateTime(ended) },
+      { label: 'Duration', value: duration(created, running ? undefined : ended, now) },
+      { label: 'Type', value: [str(this.jobType), str(this.configType)].filter(Boolean).join(', ') || '–' },
+      { label: 'Processed objects', value: count(objects) },
+      { label: 'Transferred', value: bytes(num(st.transferredDataBytes)) },
+      { label: 'Read rate', value: rate(num(st.readRateBytesPS)) },
+      { label: 'Write rate', value: rate(num(st.writeRateBytesPS)) },
+      { label: 'Processing rate', value: bytesPS === undefined && itemsPS === undefined ? '–' : `${rate(bytesPS)}, ${count(itemsPS)} items/s` },
+      { label: 'Bottleneck', value: bottleneck === 'NA' || bottleneck === 'N/A' || !bottleneck ? 'n/a' : bottleneck },
+      ...(retries ? [{ label: 'Retries', value: String(this.retries) }] : []),
+      ...(message ? [{ label: 'Message', value: message }] : details ? [{ label: 'Details', value: details }] : []),
+    ];
+  }
 }
 
 /**
