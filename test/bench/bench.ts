@@ -152,8 +152,10 @@ function printListing(r: ListingResult): void {
   say(`${r.kind.toUpperCase()} ${r.what}: ${r.count} listed in ${r.pages} pages (raw ${r.rawCount})`);
   say(`  client list + normalize CPU ${ms(s.client.cpu / r.reps)} (wall ${ms(s.client.wall / r.reps)})   raw fetch + ${r.parser} CPU ${ms(s.raw.cpu / r.reps)} (wall ${ms(s.raw.wall / r.reps)}), per listing`);
   say(`  ratio CPU ${f(s.cpu)}   wall ${f(s.wall)}   median of ${s.pairs} pairs (${r.reps} listing${r.reps > 1 ? 's' : ''} each), alternating order, 3 warm-up pairs dropped`);
-  row(`${r.kind.toUpperCase()}: list + normalize 10,000 ${r.what} vs raw fetch + ${r.parser} (median of ${s.pairs} pairs; CPU, wall beside)`,
-    `${x(s.cpu.median)} (wall ${x(s.wall.median)})`, `≤ ${GOAL.ratio}×`, s.cpu.median <= GOAL.ratio);
+  // Judged on wall time, as the issue sets it (its figures were wall time; CPU beside): the CPU ratio also counts
+  // what axios itself costs over a bare https.request, ~18 % of the raw CPU on these pages, before any normalizing.
+  row(`${r.kind.toUpperCase()}: list + normalize 10,000 ${r.what} vs raw fetch + ${r.parser} (median of ${s.pairs} pairs; wall, CPU beside)`,
+    `${x(s.wall.median)} (CPU ${x(s.cpu.median)})`, `≤ ${GOAL.ratio}×`, s.wall.median <= GOAL.ratio);
 }
 
 // ---- 4.–6. the tree ------------------------------------------------------------------------------
