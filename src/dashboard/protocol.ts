@@ -1,7 +1,7 @@
 // The messages between the overview panel (src/dashboard/index.ts) and its webview (webview/main.ts):
 // one module for both sides. Everything is plain JSON; entities never cross — a row carries an opaque
 // `ref` that only the extension can map back to a server and an entity.
-import type { DayBucket, RepositoryRow } from './aggregate';
+import type { DayBucket, RepositoryRow, ServerSeries } from './aggregate';
 
 export const VIEW_TYPE = 'veeam.dashboard';
 export const PROTOCOL_VERSION = 1;
@@ -52,14 +52,8 @@ export interface SessionRow {
 
 export interface AttentionItem extends SessionRow { status: 'failed' | 'warning' }
 
-export interface ServerChart {
-  key: string;
-  name: string;
-  kind: string;
-  timeZone: string;
-  error?: string;
-  buckets: DayBucket[];
-}
+/** What the webview draws of a server: its chart fields of ServerSeries (aggregate.ts). */
+export type ServerChart = Pick<ServerSeries, 'key' | 'name' | 'kind' | 'timeZone' | 'error' | 'buckets'>;
 
 export interface RunningRow {
   ref: string;
