@@ -5,7 +5,7 @@
 // (aggregate() read 25 ms CPU with it, 24–90 ms without, on a busy machine). The whole load — every kind's sessionsSince in parallel, then the data
 // message the panel sends (overview.ts: aggregate() plus the rows) — against a raw fetch + parse
 // (JSON.parse / plain XMLParser) of exactly the same pages, in pairs alternating which runs first, each
-// after a full GC and its sweeping, warm-up pairs dropped; CPU and wall time, median and IQR. Printed, never asserted.
+// after a scavenge (listings.ts paired()), warm-up pairs dropped; CPU and wall time, median and IQR. Printed, never asserted.
 //   import { benchDashboard } from './dashboard-bench';  const r = await benchDashboard();
 // Env: BENCH_DASH_PAIRS (11 pairs for the whole load; 5 per kind alone), BENCH_DASH_WARMUP (2).
 import * as https from 'node:https';
@@ -15,8 +15,8 @@ import type { Entity, ServerClient } from '../../src/api/model';
 import { ServerInput, aggregate, sinceFor } from '../../src/dashboard/aggregate';
 import { overviewData } from '../../src/dashboard/overview';
 import type { ToWebview } from '../../src/dashboard/protocol';
-import { Printed, SimHost, kb, median, minorGc, ms, quantile, runChild, settle, spread, startSimHost, timed, x } from './lib';
-import type { PairStats } from './listings';
+import { Printed, SimHost, kb, median, ms, runChild, settle, spread, startSimHost, timed, x } from './lib';
+import { PairStats, paired } from './listings';
 import type { SimInfo } from './sim-host';
 import type { SimulatorOptions } from '../simulator';
 
@@ -115,31 +115,6 @@ async function replayer(sim: SimInfo, r: Reader, agent: https.Agent): Promise<()
       if (res.status !== 200) { throw new Error(`raw GET ${p.path} → ${res.status}: ${res.text.slice(0, 200)}`); }
       if (/xml/.test(p.accept) || res.text.trimStart().startsWith('<')) { parser.parse(res.text); } else { JSON.parse(res.text.replace(/^\uFEFF/, '')); }
     }
-  };
-}
-
-/**
- * Pairs of (a, b), alternating which runs first; settle() (a full GC and its sweeping done) after the warm-up
- * pairs, which are dropped, then a scavenge before each run (lib.ts minorGc: after a full GC the side that keeps
- * more alive while it works pays for regrowing V8's young generation). The same statistics as listings.ts's paired().
- */
-async function paired(a: () => Promise<unknown>, b: () => Promise<unknown>, pairs: number, warmup: number): Promise<PairStats> {
-  const rows: { a: { wall: number; cpu: number }; b: { wall: number; cpu: number } }[] = [];
-  const run = async (fn: () => Promise<unknown>) => { minorGc(); return timed(fn); };
-  for (let i = 0; i < warmup + pairs; i++) {
-    if (i === warmup) { await settle(); }
-    let ta; let tb;
-    if (i % 2 === 0) { ta = await run(a); tb = await run(b); } else { tb = await run(b); ta = await run(a); }
-    if (i >= warmup) { rows.push({ a: ta, b: tb }); }
-  }
-  const q = (xs: number[]) => ({ median: median(xs), p25: quantile(xs, 0.25), p75: quantile(xs, 0.75) });
-  return {
-    pairs,
-    client: { wall: median(rows.map((r) => r.a.wall)), cpu: median(rows.map((r) => r.a.cpu)) },
-    raw: { wall: median(rows.map((r) => r.b.wall)), cpu: median(rows.map((r) => r.b.cpu)) },
-    wall: q(rows.map((r) => r.a.wall / r.b.wall)),
-    cpu: q(rows.map((r) => r.a.cpu / r.b.cpu)),
-    samples: rows.map((r) => [r.a.wall, r.a.cpu, r.b.wall, r.b.cpu]),
   };
 }
 

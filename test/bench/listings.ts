@@ -1,14 +1,14 @@
 // Listing benchmarks: a kind's client (from the bundle in dist/, as shipped) lists and normalizes 10,000
 // sessions, against a raw fetch + parse of exactly the same pages with the same parser. Client and raw
-// runs go in pairs, alternating which runs first, each after a full GC; the first pairs are discarded as
-// warm-up. Wall time and this process's CPU time (the simulator runs in its own process) are both kept.
-// A kind is benched when its file is in dist/ and it has a recipe here (VBR: add one when it exists).
+// runs go in pairs, alternating which runs first, each after a scavenge (see paired()); the first pairs are
+// discarded as warm-up. Wall time and this process's CPU time (the simulator runs in its own process) are both
+// kept. A kind is benched when its file is in dist/ and it has a recipe here.
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import type { Entity, ServerClient, ServerKind } from '../../src/api/model';
-import { DIST, SimHost, gc, median, minorGc, quantile, timed } from './lib';
+import { DIST, SimHost, median, minorGc, quantile, settle, timed } from './lib';
 import type { SimInfo } from './sim-host';
 import { installVscodeStub } from './vscode-stub';
 
@@ -126,14 +126,15 @@ async function pageAll(c: ServerClient, parent: Entity): Promise<number> {
 }
 
 /**
- * Pairs of (a, b), alternating which runs first; one full GC after the warm-up pairs (dropped), then a
- * scavenge before each run (lib.ts minorGc says why not a full GC).
+ * Pairs of (a, b), alternating which runs first; settle() (a full GC and its sweeping done) after the warm-up
+ * pairs, which are dropped, then a scavenge before each run (lib.ts minorGc says why not a full GC). The
+ * dashboard bench pairs its runs with this too.
  */
 export async function paired(a: () => Promise<unknown>, b: () => Promise<unknown>, pairs: number, warmup: number): Promise<PairStats> {
   const rows: { a: { wall: number; cpu: number }; b: { wall: number; cpu: number } }[] = [];
   const run = async (fn: () => Promise<unknown>) => { minorGc(); return timed(fn); };
   for (let i = 0; i < warmup + pairs; i++) {
-    if (i === warmup) { gc(); }
+    if (i === warmup) { await settle(); }
     let ta; let tb;
     if (i % 2 === 0) { ta = await run(a); tb = await run(b); } else { tb = await run(b); ta = await run(a); }
     if (i >= warmup) { rows.push({ a: ta, b: tb }); }
