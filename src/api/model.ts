@@ -84,10 +84,15 @@ export interface Entity {
   ref: Record<string, string>;
 }
 
-/** A page of children. `next` is an opaque cursor for "Load more…". */
+/**
+ * A page of children. `next` is an opaque cursor for "Load more…". `later`: what more about these items
+ * costs further requests (EM: each job's newest session, which its Job entity lacks). The tree shows the
+ * items at once, then calls `later` and shows the entities it returns in place of the items with the same key.
+ */
 export interface Page {
   items: Entity[];
   next?: string;
+  later?: (signal?: AbortSignal) => Promise<Entity[]>;
 }
 
 /** A document the server returned, exactly as received. */

@@ -1,6 +1,8 @@
 // Failures become nodes that say what is wrong and offer the fix — never pop-ups.
 import { VeeamError } from '../api/errors';
 import { formatFingerprint } from '../api/http/tls';
+import { typeInfo } from '../api/model';
+import { kindOf } from '../api/kinds';
 import { EntityNode, MessageNode, ServerNode } from './nodes';
 
 const RED = 'testing.iconFailed';
@@ -62,6 +64,14 @@ function short(fp: string): string {
   return `${formatFingerprint(fp).slice(0, 11)}…`;
 }
 
-export function emptyNode(parent: ServerNode | EntityNode, what: string): MessageNode {
-  return new MessageNode(parent, 'empty', `No ${what}`, { icon: 'info', contextValue: 'veeamEmpty' });
+/** 'No jobs', 'No synchronization sessions': what the parent's kind says an empty listing holds. */
+export function emptyNode(parent: ServerNode | EntityNode): MessageNode {
+  return new MessageNode(parent, 'empty', `No ${emptyWhat(parent)}`, { icon: 'info', contextValue: 'veeamEmpty' });
+}
+
+function emptyWhat(node: ServerNode | EntityNode): string {
+  if (node instanceof ServerNode) { return 'items'; }
+  const e = node.entity;
+  if (e.type === 'folder') { return e.name.toLowerCase(); }
+  return typeInfo(kindOf(node.server.def.kind), e.type).emptyChildren ?? 'items';
 }

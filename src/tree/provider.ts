@@ -3,7 +3,7 @@
 // Each node has at most one load in flight; a refresh of a node aborts its load (and those below
 // it) and only the newest load's result is kept, so a stale listing never comes back.
 import * as vscode from 'vscode';
-import { Entity, SessionFilter, typeInfo } from '../api/model';
+import { Entity, Page, SessionFilter, typeInfo } from '../api/model';
 import { VeeamError, toVeeamError } from '../api/errors';
 import { kindOf } from '../api/kinds';
 import type { LoadedServer, ServerStore } from '../services/settings';
@@ -16,10 +16,10 @@ import { describeFilter } from '../services/filters';
 import { EntityNode, LoadMoreNode, MessageNode, Node, ServerNode } from './nodes';
 import { emptyNode, errorNodes } from './errors';
 
-interface Listing { nodes: Node[]; next?: string }
+interface Listing { nodes: Node[]; next?: string; later?: Page['later'] }
 
-/** The children of one node: the listing once loaded, the load while it runs. */
-interface Slot { abort: AbortController; loading?: Promise<Listing>; listing?: Listing }
+/** The children of one node: the listing once loaded, the load while it runs, the pages' `later` while they run. */
+interface Slot { abort: AbortController; loading?: Promise<Listing>; listing?: Listing; later?: Promise<void> }
 
 export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -102,7 +102,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     this.loads++;
     const signal = AbortSignal.any([s.abort.signal, this.life.signal]);
     s.loading = this.load(node, undefined, signal).then((listing) => {
-      if (this.slots.get(node.id) === s) { s.listing = listing; s.loading = undefined; }
+      if (this.slots.get(node.id) === s) { s.listing = listing; s.loading = undefined; this.enrich(node, s, listing, signal); }
       return listing;
     });
     return s;
@@ -167,9 +167,9 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
         } else { throw e; }
       }
       const nodes: Node[] = page.items.map((e) => this.entityNode(node, e));
-      if (!cursor && nodes.length === 0) { nodes.push(emptyNode(node, emptyWhat(node))); }
+      if (!cursor && nodes.length === 0) { nodes.push(emptyNode(node)); }
       if (page.next && node instanceof EntityNode) { nodes.push(new LoadMoreNode(node, page.next)); }
-      return { nodes, next: page.next };
+      return { nodes, next: page.next, later: page.later };
     } catch (e) {
       const err = toVeeamError(e);
       if (err.kind === 'cancelled') { this.log.debug(`${server.def.name}: a load was cancelled by a refresh.`); }
@@ -213,7 +213,34 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     const kept = slot.listing.nodes.filter((n) => n !== more);
     slot.listing = { nodes: [...kept, ...next.nodes], next: next.next };
     this.changed.fire(parent);
+    this.enrich(parent, slot, next, AbortSignal.any([slot.abort.signal, this.life.signal]));
   }
+
+  /**
+   * A page's `later`, started once its items are shown: the entities it returns replace the listed ones
+   * with the same key, in one change of the parent. A refresh meanwhile aborts it and drops its result;
+   * when it fails the items stay as they are and the log says why.
+   */
+  private enrich(parent: ServerNode | EntityNode, slot: Slot, listing: Listing, signal: AbortSignal): void {
+    const later = listing.later;
+    if (!later) { return; }
+    listing.later = undefined;
+    const done = later(signal).then((entities) => {
+      if (this.slots.get(parent.id) !== slot) { return; }
+      for (const e of entities) {
+        const n = this.byId.get(parent.childPrefix() + e.key);
+        if (n instanceof EntityNode && n.parent === parent) { this.entityNode(parent, e); }
+      }
+      this.changed.fire(parent);
+    }, (e) => {
+      const err = toVeeamError(e);
+      if (err.kind !== 'cancelled') { this.log.warn(`${parent.server.def.name}: ${err.message}`); }
+    });
+    slot.later = slot.later ? slot.later.then(() => done) : done;
+  }
+
+  /** Resolves when the node's listing has everything its pages' `later` adds (tests, pickers, tools). */
+  async settled(node: Node): Promise<void> { await this.slots.get(node.id)?.later; }
 
   /** Reload a node's children (or everything) from the server. */
   refresh(node?: Node): void {
@@ -269,7 +296,9 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
 
   /** Children of a node through the cache (used by pickers so their nodes can be revealed). */
   async entityChildren(node: ServerNode | EntityNode): Promise<EntityNode[]> {
-    return (await this.getChildren(node)).filter((n): n is EntityNode => n instanceof EntityNode);
+    const nodes = await this.getChildren(node);
+    await this.settled(node);
+    return nodes.filter((n): n is EntityNode => n instanceof EntityNode);
   }
 
   /** The listing's nodes of a node without loading (tests). */
@@ -280,11 +309,4 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<Node> {
     for (const d of this.subscriptions) { d.dispose(); }
     this.changed.dispose();
   }
-}
-
-function emptyWhat(node: ServerNode | EntityNode): string {
-  if (node instanceof ServerNode) { return 'items'; }
-  const e = node.entity;
-  if (e.type === 'folder') { return e.name.toLowerCase(); }
-  return typeInfo(kindOf(node.server.def.kind), e.type).emptyChildren ?? 'items';
 }

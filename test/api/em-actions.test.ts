@@ -10,7 +10,7 @@ import { detailsOf } from '../../src/api/model';
 import { VeeamError } from '../../src/api/errors';
 import { EmClient } from '../../src/api/em';
 import { mapEntity, shortMessage } from '../../src/api/em/map';
-import { until } from './helpers';
+import { settledPage, until } from './helpers';
 
 const logs: RequestLogEntry[] = [];
 
@@ -33,7 +33,7 @@ async function rejects(p: Promise<unknown>, kind: VeeamError['kind'], re?: RegEx
 async function all(c: EmClient, parent: Entity | undefined): Promise<Entity[]> {
   const out: Entity[] = [];
   let cursor: string | undefined;
-  do { const p = await c.children(parent, cursor); out.push(...p.items); cursor = p.next; } while (cursor);
+  do { const p = await settledPage(c, parent, cursor); out.push(...p.items); cursor = p.next; } while (cursor);
   return out;
 }
 

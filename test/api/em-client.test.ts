@@ -6,6 +6,7 @@ import type { ClientDeps, Entity, RequestLogEntry, ServerClient, ServerDefinitio
 import { detailsOf } from '../../src/api/model';
 import { EmClient, EmClientOptions, emKind } from '../../src/api/em';
 import { reindent } from '../../src/api/em/xml';
+import { settledPage } from './helpers';
 import type { EmOptions, Simulator } from '../simulator/types';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSimulator } = require('../simulator/index') as { startSimulator(o: object): Promise<Simulator> };
@@ -48,7 +49,7 @@ async function all(c: ServerClient, parent: Entity | undefined, filter?: Paramet
   const out: Entity[] = [];
   let cursor: string | undefined;
   do {
-    const p = await c.children(parent, cursor, undefined, filter);
+    const p = await settledPage(c, parent, cursor, undefined, filter);
     out.push(...p.items);
     cursor = p.next;
   } while (cursor);
@@ -131,6 +132,41 @@ test('tree: root folders, servers, jobs, repositories, sessions (newest first, p
     assert.equal(running.endedAt, undefined);
     const runningTasks = await all(c, running);
     assert.ok(runningTasks.some((t) => t.status === 'running' || t.status === 'queued'));
+  } finally { await c.dispose(); }
+});
+
+test('a page of jobs costs one request and shows at once; later adds their last runs, one query per session type', async () => {
+  const c = client(sim, { pageSize: 50 });
+  try {
+    const [serversF] = (await c.children(undefined, undefined)).items;
+    const vbr01 = byName((await c.children(serversF, undefined)).items, 'vbr01');
+    const [jobsF] = (await c.children(vbr01, undefined)).items;
+    const n0 = sim.stats.log.length;
+    const page = await c.children(jobsF, undefined);
+    assert.deepEqual(sim.stats.log.slice(n0).map((r) => r.path.split('&')[0]), ['/api/query?type=Job'], 'the jobs: one request');
+    const sqlBefore = byName(page.items, 'SQL Backup');
+    assert.equal(sqlBefore.status, undefined, 'no last run before later');
+    assert.ok(!sqlBefore.actions.includes('stopJob'));
+    assert.match(sqlBefore.description!, /^Backup · VMware/);
+    assert.ok(page.later, 'the jobs page has a later');
+
+    const n1 = sim.stats.log.length;
+    const later = await page.later!();
+    const paths = sim.stats.log.slice(n1).map((r) => decodeURIComponent(r.path));
+    // The simulator's jobs run daily: one query of the last 2 days per session type finds them all.
+    assert.deepEqual(paths.map((p) => p.split('&')[0]).sort(), ['/api/query?type=BackupJobSession', '/api/query?type=ReplicaJobSession']);
+    assert.ok(paths.every((p) => /BackupServerUid==/.test(p) && /CreationTime>=/.test(p)), paths.join('\n'));
+    assert.deepEqual(later.map((e) => e.key), page.items.map((e) => e.key), 'same jobs, same keys, same order');
+    const sql = byName(later, 'SQL Backup');        // seeded running
+    assert.equal(sql.status, 'running');
+    assert.ok(sql.actions.includes('stopJob'));
+    assert.match(sql.description!, /^Running \d+%/);
+    assert.ok(later.filter((j) => j.status && j.status !== 'running').length >= 3, 'finished jobs show their result');
+
+    // Cancelled with the listing's signal (a refresh): it rejects as cancelled and sends nothing more.
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(page.later!(ac.signal), (e: unknown) => e instanceof VeeamError && e.kind === 'cancelled');
   } finally { await c.dispose(); }
 });
 

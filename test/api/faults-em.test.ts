@@ -8,7 +8,7 @@ import { startSimulator, SimulatorExt } from '../simulator';
 import type { ClientDeps, Entity, RequestLogEntry, ServerDefinition } from '../../src/api/model';
 import { VeeamError } from '../../src/api/errors';
 import { EmClient } from '../../src/api/em';
-import { postsTo, until, expectFailure, harvestSecrets } from './helpers';
+import { postsTo, until, expectFailure, harvestSecrets, settledPage } from './helpers';
 
 const messages: string[] = [];
 const logs: RequestLogEntry[] = [];
@@ -47,7 +47,7 @@ describe('Enterprise Manager client under faults', () => {
     c = emClient(sim);
     serversF = (await c.children(undefined, undefined)).items[0];
     server = (await c.children(serversF, undefined)).items[0];
-    jobs = (await c.children((await c.children(server, undefined)).items[0], undefined)).items;
+    jobs = (await settledPage(c, (await c.children(server, undefined)).items[0], undefined)).items;
   });
   after(async () => {
     await c.dispose();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ClientDeps, RequestLogEntry, ServerDefinition } from '../../src/api/model';
 import { VeeamError } from '../../src/api/errors';
 import { kindOf } from '../../src/api/kinds';
-import type { ServerClient } from '../../src/api/model';
+import type { Page, ServerClient } from '../../src/api/model';
 import type { SimulatorExt } from '../simulator';
 
 export interface TestClient {
@@ -70,4 +70,12 @@ export function harvestSecrets(sim: SimulatorExt, seen: Set<string>): void {
     const logonId = /^\/api\/logonSessions\/([0-9a-f-]{36})/.exec(r.path)?.[1];
     if (logonId) { seen.add(logonId); }
   }
+}
+
+/** A page as the tree shows it once settled: its items, replaced by what its `later` returns (same keys). */
+export async function settledPage(c: ServerClient, ...args: Parameters<ServerClient['children']>): Promise<Page> {
+  const p = await c.children(...args);
+  if (!p.later) { return p; }
+  const byKey = new Map((await p.later(args[2])).map((e) => [e.key, e]));
+  return { items: p.items.map((e) => byKey.get(e.key) ?? e), next: p.next };
 }

@@ -12,7 +12,7 @@ import { detailsOf } from '../../src/api/model';
 import { EmClient } from '../../src/api/em';
 import { mapEntity, type EmType } from '../../src/api/em/map';
 import * as N from '../../src/api/vb365/normalize';
-import { makeClient } from './helpers';
+import { makeClient, settledPage } from './helpers';
 
 const BAD_TEXT = /NaN|Invalid Date|undefined|\bnull\b/;
 const BAD_URL = /(^|[/=])(null|undefined)([/?&#]|$)|%3D%3D(null|undefined)|\/\//i;
@@ -53,7 +53,7 @@ async function walk(c: ServerClient, maxPages = 4, maxEntities = 400): Promise<W
     // and under its job with the same key, so uniqueness across parents is not checked here.
     const keys = new Set<string>();
     for (let page = 0; page < maxPages; page++) {
-      const p = await attempt(`children of ${parent?.name ?? 'the server'}`, () => c.children(parent, cursor));
+      const p = await attempt(`children of ${parent?.name ?? 'the server'}`, () => settledPage(c, parent, cursor));
       if (!p) { return; }
       for (const e of p.items) {
         if (r.entities.length >= maxEntities) { return; }

@@ -9,14 +9,14 @@
 //   parallel   expands every server at once
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fakeContext, installVscodeStub } from './vscode-stub';
+import { fakeContext, installVscodeStub, logLines } from './vscode-stub';
 import { DIST, controlOf, gc, StatsRecord } from './lib';
 import type { SimInfo } from './sim-host';
 import type { Entity, ServerClient, ServerKind } from '../../src/api/model';
 
 interface Node { kind: 'server' | 'entity' | 'message' | 'loadMore'; id: string; entity?: { type: string; name: string; key: string; ref: Record<string, string>; hasChildren: boolean }; server: { key: string; def: { kind: string; name: string } }; label?: string }
 interface Ctx {
-  tree: { getChildren(n?: Node): Promise<Node[]>; loadMore(n: Node): Promise<void>; refresh(n?: Node): void; cached(n: Node): Node[] | undefined };
+  tree: { getChildren(n?: Node): Promise<Node[]>; loadMore(n: Node): Promise<void>; refresh(n?: Node): void; cached(n: Node): Node[] | undefined; settled(n: Node): Promise<void> };
   store: { list(): { key: string; def: { name: string; kind: string } }[] };
   secrets: { set(k: string, v: string): Promise<void> };
   watcher: { running(): unknown[] };
@@ -81,7 +81,9 @@ async function counted(fn: () => Promise<unknown>): Promise<StatsRecord[]> {
   await fn();
   return (await control.stats()).flatMap((s) => s.log);
 }
-const describe = (log: StatsRecord[]) => log.map((r) => `${r.method} ${r.path.split('?')[0]}`);
+const describe = (log: StatsRecord[]) => log.map((r) => `${r.method} ${r.path.split('?')[0]}${/^\/api\/query\?/.test(r.path) ? `?${r.path.split('?')[1].split('&')[0]}` : ''}`);
+/** Request lines in the extension's log ('[server] GET /path → 200 (3 ms)'), written when a request ends. */
+const requestLines = () => logLines().filter((l) => /^\[[^\]]*\] [A-Z]+ \/\S* → /.test(l)).length;
 
 /** Everything below a node, loading all pages (Load more until there is none). */
 async function listAll(ctx: Ctx, node: Node): Promise<number> {
@@ -119,6 +121,21 @@ const modes: Record<string, () => Promise<unknown>> = {
     for (const server of servers) {
       const rows: { what: string; requests: number; paths: string[] }[] = [];
       const row = async (what: string, fn: () => Promise<unknown>) => { const log = await counted(fn); rows.push({ what, requests: log.length, paths: describe(log) }); };
+      // An expand: the requests until its nodes show, then (a row of its own) what the page's `later` adds
+      // after they show (EM: the jobs' last runs). The extension logs a request when it ends, so the lines
+      // written before getChildren resolved are exactly the requests the nodes waited for.
+      const expand = async (what: string, n: Node): Promise<Node[]> => {
+        let kids: Node[] = []; let shown = 0;
+        const log = await counted(async () => {
+          const before = requestLines();
+          kids = mustList(await ctx.tree.getChildren(n), n.id);
+          shown = requestLines() - before;
+          await ctx.tree.settled(n);
+        });
+        rows.push({ what, requests: shown, paths: describe(log.slice(0, shown)) });
+        if (log.length > shown) { rows.push({ what: `${what.replace(/\S.*/, '')}  then, after they show (later)`, requests: log.length - shown, paths: describe(log.slice(shown)) }); }
+        return kids;
+      };
       let folders: Node[] = [];
       await row('server expand (first: version + logon)', async () => { folders = mustList(await ctx.tree.getChildren(server), server.id); });
       // Each folder, and below each the first entity that has children, down to three levels.
@@ -126,8 +143,7 @@ const modes: Record<string, () => Promise<unknown>> = {
         const folder = entities(nodes).filter((n) => n.entity?.type === 'folder');
         const other = entities(nodes).find((n) => n.entity?.type !== 'folder' && n.entity?.hasChildren);
         for (const n of [...folder, ...(other ? [other] : [])]) {
-          let kids: Node[] = [];
-          await row(`${'  '.repeat(depth)}expand ${n.entity!.type === 'folder' ? n.entity!.name : n.entity!.type}`, async () => { kids = mustList(await ctx.tree.getChildren(n), n.id); });
+          const kids = await expand(`${'  '.repeat(depth)}expand ${n.entity!.type === 'folder' ? n.entity!.name : n.entity!.type}`, n);
           if (depth < 3) { await walk(kids, depth + 1); }
         }
       };
@@ -135,7 +151,7 @@ const modes: Record<string, () => Promise<unknown>> = {
       const first = entities(folders).find((f) => f.entity?.hasChildren)!;
       await row('expand a folder again (cached)', async () => { await ctx.tree.getChildren(first); });
       // A listing with Load more: the sessions of a job (VB365) or the replica sessions (EM).
-      const sessions = server.server.def.kind === 'vb365'
+      const sessions = server.server.def.kind !== 'em'
         ? entities(await ctx.tree.getChildren(entities(folders).find((f) => f.entity?.ref.folder === 'jobs')!)).find((j) => j.entity?.hasChildren)!
         : entities(folders).find((f) => f.entity?.ref.folder === 'replicaSessions')!;
       const listing = await ctx.tree.getChildren(sessions);

@@ -11,6 +11,10 @@ class EventEmitter<T> {
   dispose() { this.ls = []; }
 }
 const noop = () => undefined;
+const lines: string[] = [];
+const keep = (line: string) => { lines.push(line); };
+/** Every line written to the extension's log channels so far. */
+export function logLines(): readonly string[] { return lines; }
 const disposable = { dispose: noop };
 
 export function installVscodeStub(settings: Record<string, unknown>): { commands: Map<string, (...a: unknown[]) => unknown> } {
@@ -32,7 +36,8 @@ export function installVscodeStub(settings: Record<string, unknown>): { commands
     ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
     Uri: { from: (c: Record<string, string>) => ({ ...c, toString: () => `${c.scheme}:${c.path}?${c.query}` }) },
     window: {
-      createOutputChannel: () => ({ info: noop, warn: noop, error: noop, debug: noop, trace: noop, show: noop, dispose: noop }),
+      // The log's lines are kept (logLines()): the bench tells a step's own requests from those that follow it.
+      createOutputChannel: () => ({ info: keep, warn: keep, error: keep, debug: keep, trace: keep, show: noop, dispose: noop }),
       createTreeView: () => ({ dispose: noop, reveal: async () => undefined, selection: [] }),
       createStatusBarItem: () => ({ show: noop, hide: noop, dispose: noop, text: '', tooltip: '' }),
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => unknown) => task({ report: noop }, { onCancellationRequested: () => disposable }),

@@ -4,11 +4,11 @@
 // Transport, the 401 policy and error bodies come from BaseClient (../http/base).
 //
 // Requests (every list is a GET /api/query?type=…&format=Entities):
-//   children(jobs folder)   the page of Jobs, then per session type on it one query of the server's sessions
-//                           of the last 2 days (BackupServerUid==…;CreationTime>=…, sortDesc, pageSize 1000) for
-//                           each job's last state, result and FailureMessage, and only for jobs not found there
-//                           one query per 25 of them over 31 days ((JobUid==…,…);CreationTime>=…): 2–3 requests
-//                           a page usually, never one per job
+//   children(jobs folder)   the page of Jobs: one request, shown at once. Then (the page's `later`) per session
+//                           type on it one query of the server's sessions of the last 2 days (BackupServerUid==…;
+//                           CreationTime>=…, sortDesc, pageSize 1000) for each job's last state, result and
+//                           FailureMessage, and only for jobs not found there one query per 25 of them over 31 days
+//                           ((JobUid==…,…);CreationTime>=…): 1–2 requests a page usually, never one per job
 //   refresh(job)            GET the job ?format=Entity and, at the same time, its newest session (pageSize 1)
 //   startJob, retryJob      the job's newest session (pageSize 1), POST /api/jobs/{id}?action=start|retry,
 //                           GET /api/tasks/{id} until Finished, then the newest session until a new one appears

@@ -5,8 +5,9 @@
 // Why it failed: a failed or warning job session carries VBR's own FailureMessage, a task session its
 // Reason; the entity keeps it whole in `message` (Copy Failure Message, the tooltip) and shows its first
 // sentence in the description ('Failed · 2 h ago · Cannot connect to host esx02.lab.local'). EM's Job has
-// no last result: the client looks up the job's newest session (one query per page of jobs, see client.ts)
-// and hands it in as a LastRun; the job then shows that session's state, result and message.
+// no last result: the client looks up the job's newest session (after the page of jobs is shown, one query
+// per session type on it, see client.ts) and hands it in as a LastRun; the job then shows that session's
+// state, result and message.
 // Actions follow the state: stop only while it runs, retry only after Failed/Warning, enable only
 // when the schedule is disabled and disable only when enabled, Copy Failure Message only with a message.
 import { agoPartAt, bytes, dateTime, duration, isoMs, num, stampAt } from '../format';

@@ -1,4 +1,4 @@
-// What the Enterprise Manager tree shows: children (jobs with their last runs), refresh and documents.
+// What the Enterprise Manager tree shows: children (jobs, and later their last runs), refresh and documents.
 import { VeeamError } from '../errors';
 import { parseJson, stripBom } from '../http/body';
 import type { Entity, Page, RawDocument, SessionFilter } from '../model';
@@ -94,18 +94,23 @@ export function keyed(e: Entity, i: number): Entity {
   return e;
 }
 
-/** A page of a server's jobs, each with its newest session (one query per session type on the page, not one per job). */
+/**
+ * A page of a server's jobs: one request. Their newest sessions (EM's Job has no last result) come
+ * `later`, after the tree shows the jobs: one query per session type on the page, not one per job.
+ */
 async function jobsPage(client: EmClient, serverUid: string, page: number, signal?: AbortSignal): Promise<Page> {
   const size = client.pageSize;
   const r = await client.query('Job', { page, sortAsc: 'Name', filter: eq('BackupServerUid', serverUid) }, signal);
+  const jobs = (last?: Map<string, LastRun>): Entity[] => {
+    const now = Date.now();
+    return r.items.map((o, i) => {
+      const uid = text(o.UID);
+      return keyed(mapEntity('Job', o, now, uid && last ? last.get(uid) ?? null : undefined), (page - 1) * size + i);
+    });
+  };
   const wanted = r.items.filter((o) => text(o.UID)).map((o) => ({ uid: text(o.UID)!, type: sessionTypeOf(o) }));
-  const last = wanted.length ? await lastRuns(client, serverUid, wanted, signal) : new Map<string, LastRun>();
-  const now = Date.now();
-  const items = r.items.map((o, i) => {
-    const uid = text(o.UID);
-    return keyed(mapEntity('Job', o, now, uid ? last.get(uid) ?? null : undefined), (page - 1) * size + i);
-  });
-  return { items, next: r.more ? String(page + 1) : undefined };
+  return { items: jobs(), next: r.more ? String(page + 1) : undefined,
+    later: wanted.length ? async (later) => jobs(await lastRuns(client, serverUid, wanted, later)) : undefined };
 }
 
 /**

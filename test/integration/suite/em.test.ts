@@ -48,6 +48,32 @@ suite('Enterprise Manager in the extension host', function () {
     assert.ok((tasks[0].item.tooltip as vscode.MarkdownString).value.includes('VM'));
   });
 
+  test('Jobs show after one request; their last runs follow in one change of the folder', async () => {
+    const bs = await children(x, byLabel(await children(x, (await children(x))[0]), 'Backup Servers'));
+    const jobsFolder = (await children(x, bs.find((b) => /^vbr01/.test(b.label)) ?? bs[0]))[0];
+    x.tree.refresh(jobsFolder.node);
+    const changes: unknown[] = [];
+    const sub = x.tree.onDidChangeTreeData((n) => changes.push(n));
+    try {
+      const n0 = sim.stats.log.length;
+      const listed = await x.tree.getChildren(jobsFolder.node);
+      const shown = listed.map((n) => x.tree.getTreeItem(n));
+      assert.deepStrictEqual(sim.stats.log.slice(n0, n0 + 1).map((r) => r.path.split('&')[0]), ['/api/query?type=Job']);
+      const sql = shown.find((i) => i.label === 'SQL Backup')!;
+      assert.match(String(sql.description), /^Backup · VMware/, 'shown before its last run is known');
+      assert.ok(!/status-running/.test(sql.contextValue!));
+      await x.tree.settled(jobsFolder.node);
+      const after = sim.stats.log.slice(n0).map((r) => r.path.split('&')[0]);
+      assert.deepStrictEqual(after.slice(1).sort(), ['/api/query?type=BackupJobSession', '/api/query?type=ReplicaJobSession']);
+      assert.strictEqual(changes.filter((n) => n === jobsFolder.node).length, 1, 'one change of the Jobs folder');
+      const again = await x.tree.getChildren(jobsFolder.node);
+      assert.deepStrictEqual(again, listed, 'the same nodes, updated in place');
+      const sqlNow = x.tree.getTreeItem(again[shown.indexOf(sql)]);
+      assert.match(String(sqlNow.description), /^Running \d+%/);
+      assert.match(sqlNow.contextValue!, /;stopJob;/);
+    } finally { sub.dispose(); }
+  });
+
   test('sessions are paged with Load more…', async () => {
     const top = await children(x, (await children(x))[0]);
     const backup = await children(x, byLabel(top, 'Backup Sessions'));

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 // Types are structural on purpose: the extension runs from its bundle, so its classes are not
 // the ones this test file would import from src/.
 export interface Api {
-  tree: { getChildren(n?: unknown): Promise<unknown[]>; getTreeItem(n: unknown): vscode.TreeItem; refresh(n?: unknown): void };
+  tree: { getChildren(n?: unknown): Promise<unknown[]>; getTreeItem(n: unknown): vscode.TreeItem; refresh(n?: unknown): void; settled(n: unknown): Promise<void>;
+    onDidChangeTreeData: vscode.Event<unknown> };
   store: { list(): { key: string; def: { trustedCertificate?: string; name: string } }[] };
   secrets: { get(k: string): Promise<string | undefined>; set(k: string, v: string): Promise<void> };
   connections: { forget(k: string): Promise<void> };
@@ -29,9 +30,11 @@ export async function api(): Promise<Api> {
   return (await ext.activate()) as Api;
 }
 
+/** The children of a node as the tree shows them once settled (a page's `later` applied: EM jobs' last runs). */
 export async function children(x: Api, parent?: unknown): Promise<TreeNode[]> {
   const raw = parent && typeof parent === 'object' && 'node' in parent && 'item' in parent ? (parent as TreeNode).node : parent;
   const nodes = await x.tree.getChildren(raw);
+  if (raw) { await x.tree.settled(raw); }
   return nodes.map((node) => {
     const item = x.tree.getTreeItem(node);
     const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
