@@ -153,7 +153,7 @@ test('a page of jobs costs one request and shows at once; later adds their last 
     const n1 = sim.stats.log.length;
     const later = await page.later!();
     const paths = sim.stats.log.slice(n1).map((r) => decodeURIComponent(r.path));
-    // The simulator's jobs run daily: one query of the last 2 days per session type finds them all.
+    // The simulator's jobs run daily: one query of the last 7 days per session type finds them all.
     assert.deepEqual(paths.map((p) => p.split('&')[0]).sort(), ['/api/query?type=BackupJobSession', '/api/query?type=ReplicaJobSession']);
     assert.ok(paths.every((p) => /BackupServerUid==/.test(p) && /CreationTime>=/.test(p)), paths.join('\n'));
     assert.deepEqual(later.map((e) => e.key), page.items.map((e) => e.key), 'same jobs, same keys, same order');

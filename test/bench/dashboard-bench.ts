@@ -7,7 +7,7 @@
 // (JSON.parse / plain XMLParser) of exactly the same pages, in pairs alternating which runs first, each
 // after a scavenge (listings.ts paired()), warm-up pairs dropped; CPU and wall time, median and IQR. Printed, never asserted.
 //   import { benchDashboard } from './dashboard-bench';  const r = await benchDashboard();
-// Env: BENCH_DASH_PAIRS (11 pairs for the whole load; 5 per kind alone), BENCH_DASH_WARMUP (2).
+// Env: BENCH_DASH_PAIRS (15 pairs for the whole load; 8 per kind alone), BENCH_DASH_WARMUP (2).
 import * as https from 'node:https';
 import { XMLParser } from 'fast-xml-parser';
 import { kindOf } from '../../src/api/kinds';
@@ -131,7 +131,7 @@ export async function measureDashboard(): Promise<Printed> {
   const lines: Printed['lines'] = {}; const rows: Printed['rows'] = [];
   const host = await startSimHost(1, simOptions());
   const agent = new https.Agent({ keepAlive: true });
-  const pairs = env('BENCH_DASH_PAIRS', 11); const warmup = env('BENCH_DASH_WARMUP', 2);
+  const pairs = env('BENCH_DASH_PAIRS', 15); const warmup = env('BENCH_DASH_WARMUP', 2);
   const now = Date.now();
   const since = sinceFor(DAYS, now);
   let rs: Reader[] = [];
@@ -145,6 +145,9 @@ export async function measureDashboard(): Promise<Printed> {
     const requests = rs.reduce((a, r) => a + r.requests, 0);
     lines['requests per load, all kinds (logon and version probes included)'] = requests;
     const replays = await Promise.all(rs.map((r) => replayer(host.sims[0], r, agent)));
+    // The warm-up reads are not kept while measuring: a load starts with nothing of another load alive (as the
+    // panel's first load does), so its GC marks only what it reads itself.
+    for (const r of rs) { r.read = []; }
     // Each kind alone: its sessionsSince (requests + normalizing) against its raw pages.
     const perKind = Math.max(1, Math.round(pairs / 2));
     for (const [i, r] of rs.entries()) {
@@ -152,9 +155,10 @@ export async function measureDashboard(): Promise<Printed> {
       lines[`${r.kind} alone: sessionsSince vs raw (${perKind} pairs)`] = pairText(s);
     }
     // The whole load: every kind in parallel, then the data message; against the raw pages of every kind in parallel.
-    let read: Entity[][] = rs.map((r) => r.read);
+    let read: Entity[][] = [];
     let message: ToWebview | undefined;
     const whole = await paired(async () => {
+      read = []; message = undefined;      // the last pair's result let go first (see above)
       read = await Promise.all(rs.map((r) => r.client.sessionsSince!({ since, limit: 50_000 })));
       message = overviewMessage(inputsOf(rs, read), now);
     }, () => Promise.all(replays.map((f) => f())), pairs, warmup);
@@ -177,8 +181,9 @@ export async function measureDashboard(): Promise<Printed> {
     lines['the data message (aggregate() + the rows it lists)'] = `CPU ${spread(msg.map((t) => t.cpu), ms)}; ${kb(JSON.stringify(message).length)} as JSON`;
     lines['aggregation share of the raw fetch + parse (CPU)'] = `${((median(aggCpu) / whole.raw.cpu) * 100).toFixed(1)} %`;
     rows.push({ what: `overview, ${DAYS} days of ${sessions} sessions (${rs.map((r) => r.kind).join(', ')}): requests per load`, measured: String(requests), goal: '' });
-    rows.push({ what: '… every kind\'s sessionsSince + the data message vs raw fetch + parse of the same pages (median of pairs; CPU, wall beside)',
-      measured: `${x(whole.cpu.median)} (wall ${x(whole.wall.median)})`, goal: '≤ 1.2×', ok: whole.cpu.median <= 1.2 });
+    // Judged on wall time with CPU beside, as the listings are (bench.ts says why).
+    rows.push({ what: `… every kind's sessionsSince + the data message vs raw fetch + parse of the same pages (median of ${pairs} pairs; wall, CPU beside)`,
+      measured: `${x(whole.wall.median)} (IQR ${x(whole.wall.p25)}–${x(whole.wall.p75)}; CPU ${x(whole.cpu.median)})`, goal: '≤ 1.2×', ok: whole.wall.median <= 1.2 });
     rows.push({ what: `… aggregate() alone (CPU, median; ${sessions} sessions)`, measured: ms(median(aggCpu)), goal: '' });
     return { lines, rows };
   } finally {

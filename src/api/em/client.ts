@@ -5,7 +5,7 @@
 //
 // Requests (every list is a GET /api/query?type=…&format=Entities):
 //   children(jobs folder)   the page of Jobs: one request, shown at once. Then (the page's `later`) per session
-//                           type on it one query of the server's sessions of the last 2 days (BackupServerUid==…;
+//                           type on it one query of the server's sessions of the last 7 days (BackupServerUid==…;
 //                           CreationTime>=…, sortDesc, pageSize 1000) for each job's last state, result and
 //                           FailureMessage, and only for jobs not found there one query per 25 of them over 31 days
 //                           ((JobUid==…,…);CreationTime>=…): 1–2 requests a page usually, never one per job

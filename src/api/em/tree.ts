@@ -11,8 +11,11 @@ import { Obj, reindent, text } from './xml';
 const DAY = 86_400_000;
 /** The largest page EM is asked for (fewest requests for bulk reads; also the client's queryAll). */
 export const BULK = 1000;
-/** How far back the sessions of a server are read for the last results of its jobs (then of the jobs not found). */
-const RECENT_DAYS = 2;
+/**
+ * How far back the sessions of a server are read for the last results of its jobs (then of the jobs not found):
+ * a week, so that daily and weekly jobs are found by the first query (up to BULK sessions, newest first).
+ */
+const RECENT_DAYS = 7;
 const LAST_RUN_DAYS = 31;
 const UIDS_PER_QUERY = 25;
 
