@@ -259,6 +259,15 @@ for (const f of plan) {
     plugins: [splitter({ self: f.name, lazy: new Set(), provided, exported: new Map(Object.entries(exportsOf)) }), axiosNodeOnly],
   });
   const [outKey, out] = Object.entries(result.metafile.outputs).find(([k]) => k.endsWith('.js'));
+  // Each `import * as vscode from 'vscode'` (and each import of a node: builtin) became __toESM(require(…)): a copy
+  // of the whole module object (every namespace and class of the API, every function of node:fs), as getters, per
+  // importing module and made at load — 33 of vscode in the core. Only members are read (no default import, which
+  // the check keeps wrapped), so the module object itself serves: the same require, no copies.
+  const file = path.join(ROOT, outKey);
+  const text = fs.readFileSync(file, 'utf8');
+  const once = text.replace(/([\w$]+)(\s*=\s*)[\w$]+\(require\("(vscode|node:[\w/]+)"\)\)/g,
+    (all, name, eq, mod) => (new RegExp(`[^\\w$.]${name.replace(/\$/g, '\\$')}\\.default\\b`).test(text) ? all : `${name}${eq}require("${mod}")`));
+  if (once !== text) { fs.writeFileSync(file, once); out.bytes = Buffer.byteLength(once); }
   const modules = Object.entries(out.inputs).filter(([k]) => !k.startsWith('veeam-from:') && !k.startsWith('<stdin>'))
     .map(([k, v]) => ({ path: k, bytes: v.bytesInOutput })).sort((a, b) => b.bytes - a.bytes);
   layout.files.push({ name: f.name, file: outKey, bytes: out.bytes, modules, exports: exportsOf[f.name] ? Object.fromEntries([...exportsOf[f.name]].map(([k, v]) => [k, [...v].sort()])) : undefined });

@@ -1,7 +1,7 @@
 // Read-only editor tabs (`veeam:` scheme) with a server's raw payload. The language follows
 // the file name (.json/.xml); the editor-title Refresh re-fetches; content is evicted on close.
 import * as vscode from 'vscode';
-import { createHash } from 'node:crypto';
+import { serverTag } from './serverTag';
 import { pretty } from '../api/http/body';
 import type { Item } from '../services/types';
 import type { Connections } from '../services/connections';
@@ -23,7 +23,7 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider {
   }
 
   uriFor(node: Item, format: 'json' | 'xml'): vscode.Uri {
-    const server = createHash('sha256').update(node.server.key).digest('hex').slice(0, 8);
+    const server = serverTag(node.server.key);
     const safe = `${node.entity.name}`.replace(/[\\/:*?"<>|#%]+/g, '_').slice(0, 80);
     return vscode.Uri.from({
       scheme: SCHEME,

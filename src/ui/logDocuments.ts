@@ -3,7 +3,7 @@
 // tab is open the document follows the log (records are kept by id, so updated records change in
 // place); when the session ends or the tab closes, polling stops — a closed tab costs no request.
 import * as vscode from 'vscode';
-import { createHash } from 'node:crypto';
+import { serverTag } from './serverTag';
 import type { LogLine, SessionLog } from '../api/model';
 import { renderLog } from './logText';
 import { VeeamError, toVeeamError } from '../api/errors';
@@ -46,7 +46,7 @@ export class LogDocuments implements vscode.TextDocumentContentProvider {
   }
 
   uriFor(item: Item): vscode.Uri {
-    const server = createHash('sha256').update(item.server.key).digest('hex').slice(0, 8);
+    const server = serverTag(item.server.key);
     const safe = (s: string) => s.replace(/[\\/:*?"<>|#%]+/g, '_').slice(0, 80);
     return vscode.Uri.from({
       scheme: LOG_SCHEME,

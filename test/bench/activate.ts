@@ -14,6 +14,9 @@ const opts = JSON.parse(process.argv[2] ?? '{}') as { preload?: string[]; icu?: 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 for (const m of opts.preload ?? []) { require(m); }
 if (opts.icu) { new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(1.5); }
+// What loading those left behind is collected before the clock starts (run with --expose-gc): otherwise the
+// first scavenge of their garbage falls into the bundle's load and is charged to the extension.
+if ((opts.preload?.length || opts.icu) && typeof globalThis.gc === 'function') { globalThis.gc(); }
 
 installVscodeStub({ 'veeam.servers': [{ name: 'x', kind: 'vb365', url: 'https://127.0.0.1:1', username: 'u' }, { name: 'y', kind: 'em', url: 'https://127.0.0.1:2', username: 'u' }] });
 let sockets = 0;

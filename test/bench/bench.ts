@@ -114,7 +114,7 @@ function startup(l: Layout): void {
   // One discarded round (disk cache), then the variants interleaved round by round.
   for (let i = 0; i <= n; i++) {
     for (const v of variants) {
-      const r = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'activate.js'), JSON.stringify(v.opts)], { encoding: 'utf8' })) as Activation;
+      const r = JSON.parse(execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'activate.js'), JSON.stringify(v.opts)], { encoding: 'utf8' })) as Activation;
       if (i > 0) { runs[v.name].push(r); }
     }
   }

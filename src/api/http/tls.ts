@@ -2,8 +2,13 @@
 // system store (which includes NODE_EXTRA_CA_CERTS). Options are applied to each
 // request, never to a shared agent only (VS Code's network patching drops those)
 // and never process-wide.
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { CertificateInfo, VeeamError } from '../errors';
+
+/** node:tls, required on first use (the core bundles this file for its fingerprint texts and loads no TLS at start). */
+let tlsLib: typeof tls | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lib = (): typeof tls => (tlsLib ??= require('node:tls') as typeof tls);
 
 export interface TrustOptions {
   trustedFingerprint?: string;
@@ -95,7 +100,7 @@ export function requestTlsOptions(trust: TrustOptions): tls.ConnectionOptions {
     return { rejectUnauthorized: false, session: undefined };
   }
   if (trust.caPem) {
-    return { rejectUnauthorized: true, ca: [...tls.rootCertificates, trust.caPem] };
+    return { rejectUnauthorized: true, ca: [...lib().rootCertificates, trust.caPem] };
   }
   return { rejectUnauthorized: true };
 }
@@ -140,7 +145,7 @@ export function probeCertificate(url: string, timeoutMs = 10000): Promise<Certif
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const port = Number(u.port || 443);
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({
+    const socket = lib().connect({
       host, port, rejectUnauthorized: false,
       servername: /^[\d.]+$|:/.test(host) ? undefined : host,
     });
