@@ -38,6 +38,9 @@ export class VeeamError extends Error {
       method?: string;
       path?: string;
       cause?: unknown;
+      /** The server took the request and did nothing, by design (VBR 1.3: a start of a job with nothing to process
+       * answers 204, no session): a notice for the user, shown as a warning and never as a failure. */
+      declined?: boolean;
     } = {},
   ) {
     super(message);

@@ -452,7 +452,8 @@ test('actions on 1.3: start (201 → running session, watched to the end), 204 f
   assert.ok(done.endedAt);
   keep(s);
 
-  await rejects(c.startJob(byId(jobs, f.emptyJobId)), 'http', /the job has no objects to process; no session was created/);
+  const empty = await rejects(c.startJob(byId(jobs, f.emptyJobId)), 'http', /the job has no objects to process; no session was created/);
+  assert.equal(empty.extra.declined, true, 'a 204 is a notice, not a failure');
   assert.equal(posts(s, /\/start$/), 1);
   keep(s);
 

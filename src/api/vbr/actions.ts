@@ -37,7 +37,7 @@ export async function startJob(client: VbrClient, job: Entity, signal?: AbortSig
   if (res.status === 204) {
     // 1.3: "accepted, but the job has no objects to process. No session was created."
     throw new VeeamError('http', `Job "${job.name}" was not started: the job has no objects to process; no session was created.`,
-      { status: 204, method: 'POST', path });
+      { status: 204, method: 'POST', path, declined: true });
   }
   onStatus?.(`Job "${job.name}" started.`);
   return startedSession(client, res, path, `The start of job "${job.name}"`);
@@ -71,7 +71,7 @@ export async function retryJob(client: VbrClient, job: Entity, signal?: AbortSig
   const path = `/api/v1/jobs/${enc(id)}/retry`;
   const res = client.ok(await client.call('POST', path, signal, {}, `the retry of job "${job.name}"`), 'POST', path);
   if (res.status === 204) {
-    throw new VeeamError('http', `Job "${job.name}" was not retried: there is nothing to retry; no session was created.`, { status: 204, method: 'POST', path });
+    throw new VeeamError('http', `Job "${job.name}" was not retried: there is nothing to retry; no session was created.`, { status: 204, method: 'POST', path, declined: true });
   }
   onStatus?.(`Retry of job "${job.name}" started.`);
   return startedSession(client, res, path, `The retry of job "${job.name}"`);

@@ -82,6 +82,23 @@ suite('Veeam Backup & Replication in the extension host', function () {
     assert.match(JSON.stringify(lic.map((l) => [l.label, l.item.description])), /expires in \d+ days?/i);
   });
 
+  test('Start Job on a job with nothing to process (1.3 answers 204): one POST, a warning, no error, nothing watched', async () => {
+    const f = sim.vbrData.fixtures();
+    const j = await job(f.emptyJobId);
+    const log = (x as unknown as { log: { error(m: string): void; warn(m: string): void } }).log;
+    const seen: { warn: string[]; error: string[] } = { warn: [], error: [] };
+    const orig = { warn: log.warn, error: log.error };
+    log.warn = (m: string) => { seen.warn.push(m); orig.warn.call(log, m); };
+    log.error = (m: string) => { seen.error.push(m); orig.error.call(log, m); };
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('veeam.startJob', j.node), undefined);
+    } finally { Object.assign(log, orig); }
+    assert.deepStrictEqual(Object.keys(sim.stats.posts).filter((p) => !p.includes('oauth2')), [`/api/v1/jobs/${f.emptyJobId}/start`]);
+    assert.ok(seen.warn.some((m) => /veeam\.startJob: .*no objects to process; no session was created/.test(m)), JSON.stringify(seen.warn));
+    assert.deepStrictEqual(seen.error, [], 'told as a warning, not an error');
+    assert.ok(!x.statusBar.item.text.includes(j.label), 'nothing is watched');
+  });
+
   test('Start Job: confirmed with the job and server, one POST, the session runs in the status bar and ends', async () => {
     const f = sim.vbrData.fixtures();
     const j = await job(f.warningJobId);
