@@ -24,7 +24,7 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider {
 
   uriFor(node: Item, format: 'json' | 'xml'): vscode.Uri {
     const server = serverTag(node.server.key);
-    const safe = `${node.entity.name}`.replace(/[\\/:*?"<>|#%]+/g, '_').slice(0, 80);
+    const safe = `${node.entity.name}`.replace(/[\\/*?"<>|#%]+/g, '_').slice(0, 80);
     return vscode.Uri.from({
       scheme: SCHEME,
       path: `/${node.server.def.name.replace(/[\\/:*?"<>|#%]+/g, '_')}/${node.entity.type}/${safe}.${format}`,

@@ -47,10 +47,12 @@ export class LogDocuments implements vscode.TextDocumentContentProvider {
 
   uriFor(item: Item): vscode.Uri {
     const server = serverTag(item.server.key);
-    const safe = (s: string) => s.replace(/[\\/:*?"<>|#%]+/g, '_').slice(0, 80);
+    const safe = (s: string) => s.replace(/[\\/*?"<>|#%]+/g, '_').slice(0, 80);   // a time's ":" stays
     return vscode.Uri.from({
       scheme: LOG_SCHEME,
-      path: `/${safe(item.server.def.name)}/${safe(item.entity.name)} log.log`,
+      // The tab reads '<job> <session>.log' (a session's own name is often just its start time); '.log' gives
+      // the log language.
+      path: `/${safe(item.server.def.name)}/${safe(logTitle(item.entity))}.log`,
       query: `s=${server}&k=${encodeURIComponent(item.entity.key)}`,
     });
   }
@@ -143,4 +145,9 @@ export class LogDocuments implements vscode.TextDocumentContentProvider {
 
 function isOpenInTab(uri: vscode.Uri): boolean {
   return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
+}
+
+/** 'Exchange daily 2026-12-01 22:00', or the session's own name where it already says the job ('Backup Job 2@…'). */
+function logTitle(e: Item['entity']): string {
+  return e.jobName && !e.name.startsWith(e.jobName) ? `${e.jobName} ${e.name}` : e.name;
 }

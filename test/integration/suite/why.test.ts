@@ -68,6 +68,7 @@ suite('Why did it fail: reasons, logs, stop (extension host)', function () {
     const stamps = lines.map((l) => l.slice(12, 31)).filter((t) => /\d{4}-/.test(t));
     assert.deepStrictEqual(stamps, [...stamps].sort(), 'oldest first, newest at the bottom');
     assert.strictEqual(editor.document.languageId, 'log');
+    assert.strictEqual(editor.document.uri.path.split('/').pop(), `${failed.jobName} ${row.label}.log`, 'the tab names the job and the session');
     assert.strictEqual(logs.following(), 0, 'an ended session is not followed');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
