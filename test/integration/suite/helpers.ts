@@ -1,4 +1,4 @@
-// Helpers for trust.test.ts and faults.test.ts: settings that are restored, a counting CONNECT
+// Helpers for the suites (trust, faults, vbr…): settings that are restored, a counting CONNECT
 // proxy, a plain-HTTP front for the simulator, and spies on the extension's log.
 import * as http from 'node:http';
 import * as https from 'node:https';

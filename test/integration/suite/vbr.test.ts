@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { startSimulator, SimulatorExt } from '../../simulator';
 import { api, Api, byLabel, children, labels, setServers, TreeNode, waitFor } from './util';
+import { ApiExt, spyLog } from './helpers';
 
 suite('Veeam Backup & Replication in the extension host', function () {
   this.timeout(90000);
@@ -85,14 +86,10 @@ suite('Veeam Backup & Replication in the extension host', function () {
   test('Start Job on a job with nothing to process (1.3 answers 204): one POST, a warning, no error, nothing watched', async () => {
     const f = sim.vbrData.fixtures();
     const j = await job(f.emptyJobId);
-    const log = (x as unknown as { log: { error(m: string): void; warn(m: string): void } }).log;
-    const seen: { warn: string[]; error: string[] } = { warn: [], error: [] };
-    const orig = { warn: log.warn, error: log.error };
-    log.warn = (m: string) => { seen.warn.push(m); orig.warn.call(log, m); };
-    log.error = (m: string) => { seen.error.push(m); orig.error.call(log, m); };
+    const seen = spyLog(x as ApiExt);
     try {
       assert.strictEqual(await vscode.commands.executeCommand('veeam.startJob', j.node), undefined);
-    } finally { Object.assign(log, orig); }
+    } finally { seen.restore(); }
     assert.deepStrictEqual(Object.keys(sim.stats.posts).filter((p) => !p.includes('oauth2')), [`/api/v1/jobs/${f.emptyJobId}/start`]);
     assert.ok(seen.warn.some((m) => /veeam\.startJob: .*no objects to process; no session was created/.test(m)), JSON.stringify(seen.warn));
     assert.deepStrictEqual(seen.error, [], 'told as a warning, not an error');
@@ -158,14 +155,12 @@ suite('Veeam Backup & Replication in the extension host', function () {
     const k = x.store.list()[0].key;
     await x.secrets.set(k, 'Op123!');
     // The command wrapper logs the refusal it shows (the toast is the extension's own vscode API object).
-    const log = (x as unknown as { log: { error(m: string): void } }).log;
-    const errors: string[] = [];
-    const orig = log.error;
-    log.error = (m: string) => { errors.push(m); orig.call(log, m); };
+    const seen = spyLog(x as ApiExt);
     try {
       const j = await job(sim.vbrData.fixtures().warningJobId);
       await vscode.commands.executeCommand('veeam.startJob', j.node);
-    } finally { log.error = orig; }
+    } finally { seen.restore(); }
+    const errors = seen.error;
     assert.ok(errors.some((m) => /Backup Operator|Backup Administrator/.test(m)), JSON.stringify(errors));
   });
 });
