@@ -1,7 +1,7 @@
 // Read-only editor tabs (`veeam:` scheme) with a server's raw payload. The language follows
 // the file name (.json/.xml); the editor-title Refresh re-fetches; content is evicted on close.
 import * as vscode from 'vscode';
-import { serverTag } from './serverTag';
+import { pathPart, serverTag } from './serverTag';
 import { pretty } from '../api/http/body';
 import type { Item } from '../services/types';
 import type { Connections } from '../services/connections';
@@ -24,10 +24,9 @@ export class DocumentProvider implements vscode.TextDocumentContentProvider {
 
   uriFor(node: Item, format: 'json' | 'xml'): vscode.Uri {
     const server = serverTag(node.server.key);
-    const safe = `${node.entity.name}`.replace(/[\\/*?"<>|#%]+/g, '_').slice(0, 80);
     return vscode.Uri.from({
       scheme: SCHEME,
-      path: `/${node.server.def.name.replace(/[\\/:*?"<>|#%]+/g, '_')}/${node.entity.type}/${safe}.${format}`,
+      path: `/${node.server.def.name.replace(/[\\/:*?"<>|#%]+/g, '_')}/${node.entity.type}/${pathPart(node.entity.name)}.${format}`,
       query: `s=${server}&k=${encodeURIComponent(node.entity.key)}`,
     });
   }

@@ -3,7 +3,7 @@
 // tab is open the document follows the log (records are kept by id, so updated records change in
 // place); when the session ends or the tab closes, polling stops — a closed tab costs no request.
 import * as vscode from 'vscode';
-import { serverTag } from './serverTag';
+import { pathPart, serverTag } from './serverTag';
 import type { LogLine, SessionLog } from '../api/model';
 import { renderLog } from './logText';
 import { VeeamError, toVeeamError } from '../api/errors';
@@ -47,12 +47,11 @@ export class LogDocuments implements vscode.TextDocumentContentProvider {
 
   uriFor(item: Item): vscode.Uri {
     const server = serverTag(item.server.key);
-    const safe = (s: string) => s.replace(/[\\/*?"<>|#%]+/g, '_').slice(0, 80);   // a time's ":" stays
     return vscode.Uri.from({
       scheme: LOG_SCHEME,
       // The tab reads '<job> <session>.log' (a session's own name is often just its start time); '.log' gives
       // the log language.
-      path: `/${safe(item.server.def.name)}/${safe(logTitle(item.entity))}.log`,
+      path: `/${pathPart(item.server.def.name)}/${pathPart(logTitle(item.entity))}.log`,
       query: `s=${server}&k=${encodeURIComponent(item.entity.key)}`,
     });
   }
