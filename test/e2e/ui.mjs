@@ -992,10 +992,12 @@ try {
     await first.locator('button', { hasText: 'Open Log' }).click();
     const end = Date.now() + 30000;
     let title = '';
-    while (Date.now() < end && !/log\.log$/.test(title)) { title = await activeTabTitle().catch(() => ''); await sleep(250); }
+    // The log tab is titled "<job> <session start>.log" (logDocuments.ts logTitle).
+    const tab = `${cells[2]} ${cells[0]}.log`;
+    while (Date.now() < end && title !== tab) { title = await activeTabTitle().catch(() => ''); await sleep(250); }
     lap(`log tab ${JSON.stringify(title)}`);
-    if (!/log\.log$/.test(title)) throw new Error(`no session log tab opened (active tab ${JSON.stringify(title)})`);
-    if (!title.includes(cells[0].replace(/:/g, '_'))) throw new Error(`the log tab ${JSON.stringify(title)} is not of the session started ${cells[0]}`);
+    if (!title.endsWith('.log')) throw new Error(`no session log tab opened (active tab ${JSON.stringify(title)})`);
+    if (title !== tab) throw new Error(`the log tab ${JSON.stringify(title)} is not of the session started ${cells[0]}`);
     // The log shows its newest lines; its header (first line) names the session's server.
     lap(`log tab shows ${JSON.stringify((await editorText()).split('\n').slice(-2))}`);
     if (!(await editorContains(`— ${cells[1]}`))) throw new Error(`the log does not name that row's server (${cells[1]})`);
