@@ -138,7 +138,7 @@ describe('Enterprise Manager: why it failed, job actions, session logs, dashboar
     assert.ok(lacks(exch, 'retryJob', 'copyMessage', 'stopJob', 'enableJob') && has(exch, 'startJob', 'disableJob'));
   });
 
-  test('last runs without a request per job: the last 2 days of the server, then one query for the jobs not found there (31 days)', async () => {
+  test('last runs without a request per job: the last 7 days of the server (RECENT_DAYS), then one query for the jobs not found there (31 days)', async () => {
     const quiet = await startSimulator({ em: { sessionsPerJob: 3 } });      // sessions every 20 days: most jobs did not run lately
     const qc = emClient(quiet);
     try {
@@ -335,7 +335,9 @@ describe('Enterprise Manager: why it failed, job actions, session logs, dashboar
     assert.equal(log.lines.length, 2300);
     assert.equal(new Set(log.lines.map((l) => l.id)).size, 2300);
     const q = gets(/^\/api\/query\?type=BackupTaskSession/);
-    assert.deepEqual(q.map((r) => /page=(\d+)/.exec(r.path)![1]), ['1', '2', '3']);
+    const page = (r: { path: string }) => /[?&]page=(\d+)/.exec(r.path)![1];
+    assert.deepEqual(q.map(page).sort(), ['1', '2', '3'], 'each page once');
+    assert.equal(page(q[0]), '1');
     assert.ok(q.every((r) => r.path.includes('pageSize=1000')));
     assert.equal(gets(/^\/api\/backupSessions\//).length, 1, 'the session itself, for its state');
     const failed = log.lines.filter((l) => l.status === 'failed');
@@ -353,6 +355,28 @@ describe('Enterprise Manager: why it failed, job actions, session logs, dashboar
     assert.equal(own.lines[1].detail, reason);
     assert.equal(own.lines[1].time, tasks[0].endedAt);
     await rejects(c.sessionLog(mapEntity('BackupJobSession', { Name: 'no id' })), 'config');
+  });
+
+  test('every page of a long list: page 1, then the next page is asked for while the one before is still coming (same GETs, in order)', async () => {
+    const big = sim.emData.addSession(jobId('Offsite Copy'), { result: 'Success', vmCount: 2300, agoMs: MS_H });
+    const session = (await c.children(await job('Offsite Copy'), undefined)).items[0];
+    assert.equal(session.id, big.uid);
+    // Page 2 answers after 2 s: a client that waits for each page before asking for the next cannot ask for page 3
+    // within those 2 s; one that keeps a page ahead asks for it as soon as page 1 is in.
+    const HOLD = 2000;
+    sim.addFault({ kind: 'delay', server: 'em', method: 'GET', path: /type=BackupTaskSession.*[?&]page=2(&|$)/, delayMs: HOLD, times: 1 });
+    sim.resetStats();
+    try {
+      const log = await c.sessionLog(session);
+      assert.equal(log.lines.length, 2300);
+      assert.equal(new Set(log.lines.map((l) => l.id)).size, 2300);
+      const times = log.lines.map((l) => Date.parse(l.time!));
+      assert.deepEqual(times, [...times].sort((a, b) => a - b), 'pages kept in order (oldest first)');
+    } finally { sim.clearFaults(); }
+    const q = gets(/^\/api\/query\?type=BackupTaskSession/);
+    const at = (n: string) => q.find((r) => new RegExp(`[?&]page=${n}(&|$)`).test(r.path))!.at;
+    assert.equal(q.length, 3, q.map((r) => r.path).join('\n'));
+    assert.ok(at('3') < at('2') + HOLD, `page 3 was asked for ${at('3') - at('2')} ms after page 2, which was held ${HOLD} ms`);
   });
 
   test('session "log" of a running session follows it: pending → running → done, same ids, running until the session ends', async () => {

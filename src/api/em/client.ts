@@ -18,7 +18,8 @@
 //   sessionLog              EM has no log records: GET the session (still running?) and its task sessions,
 //                           all pages of 1000 (JobSessionUid==…, sortAsc CreationTime); a task session: GET it
 //   sessionsSince           BackupJobSession and ReplicaJobSession with CreationTime>=since(;<=until),
-//                           sortDesc, pageSize 1000, page after page up to `limit`: ceil(n/1000) per type
+//                           sortDesc, pageSize 1000, up to `limit`: ceil(n/1000) per type
+// Every list of several pages (queryAll): page 1, then the next pages one ahead of the one being parsed.
 //   repositories            Repository, pageSize 1000 (one request up to 1000 repositories)
 // Every POST is sent once (BaseClient never re-sends one after a 401; the transport never retries one).
 import { VeeamError } from '../errors';
@@ -36,6 +37,9 @@ import { parseXmlBody, serverMessage } from './parse';
 import * as actions from './actions';
 import * as reads from './reads';
 import * as tree from './tree';
+
+/** Pages of one query in flight at a time once the page count is known (queryAll). */
+const AHEAD = 2;
 
 const LIST_TAG: Record<EmType, string> = {
   BackupServer: 'BackupServers', Job: 'Jobs', Repository: 'Repositories', BackupJobSession: 'BackupJobSessions',
@@ -189,8 +193,9 @@ export class EmClient extends BaseClient<string> implements ServerClient {
     return parseXmlBody(await this.call('GET', path, signal), path).value;
   }
 
-  /** One page of a query (GET /api/query?type=…&format=Entities): its items and whether more pages follow. */
-  async query(type: EmType, a: QueryArgs, signal?: AbortSignal): Promise<{ items: Obj[]; more: boolean }> {
+  /** One page of a query (GET /api/query?type=…&format=Entities): its items, whether more pages follow
+   * and, when the server says, how many pages there are. */
+  async query(type: EmType, a: QueryArgs, signal?: AbortSignal): Promise<{ items: Obj[]; more: boolean; pages?: number }> {
     let path = `/api/query?type=${type}&format=Entities`;
     if (a.sortDesc) { path += `&sortDesc=${a.sortDesc}`; }
     if (a.sortAsc) { path += `&sortAsc=${a.sortAsc}`; }
@@ -204,7 +209,8 @@ export class EmClient extends BaseClient<string> implements ServerClient {
     if (!v.PagingInfo) { throw new VeeamError('malformed', `The query result for ${type} has no PagingInfo.`, { path }); }
     const pageNum = Number(text(paging.PageNum) ?? a.page), count = Number(text(paging.PagesCount) ?? 1);
     const next = links(paging).some((l) => l.Rel === 'Next');
-    return { items, more: next || pageNum < count };
+    const pages = Number(text(paging.PagesCount));
+    return { items, more: next || pageNum < count, pages: Number.isInteger(pages) && pages > 0 ? pages : undefined };
   }
 
   /** One page of a query as entities (the cursor is the next page number). */
@@ -226,15 +232,41 @@ export class EmClient extends BaseClient<string> implements ServerClient {
     return (await this.query(type, { page: 1, pageSize: 1, sortDesc: 'CreationTime', filter: eq('JobUid', jobUid) }, signal)).items[0];
   }
 
-  /** Every page of a query, BULK at a time, until `limit` items. */
+  /**
+   * Every page of a query, BULK at a time, until `limit` items. When the first page says how many pages
+   * there are, the next ones are asked for AHEAD at a time, so that the server builds page n + 1 while
+   * this side parses page n (the same GETs, read-only; at most AHEAD - 1 more than needed when `limit`
+   * ends the list early). Without a page count, one page after the other.
+   */
   async queryAll(type: EmType, a: Omit<QueryArgs, 'page' | 'pageSize'>, limit: number, signal?: AbortSignal): Promise<Obj[]> {
     const pageSize = Math.max(1, Math.min(tree.BULK, limit));
-    const out: Obj[] = [];
-    for (let page = 1; ; page++) {
-      const r = await this.query(type, { ...a, page, pageSize }, signal);
-      out.push(...r.items);
-      if (!r.more || !r.items.length || out.length >= limit) { return out.slice(0, limit); }
+    const first = await this.query(type, { ...a, page: 1, pageSize }, signal);
+    const out: Obj[] = [...first.items];
+    if (!first.more || !first.items.length || out.length >= limit) { return out.slice(0, limit); }
+    if (first.pages === undefined) {
+      for (let page = 2; ; page++) {
+        const r = await this.query(type, { ...a, page, pageSize }, signal);
+        out.push(...r.items);
+        if (!r.more || !r.items.length || out.length >= limit) { return out.slice(0, limit); }
+      }
     }
+    const last = Math.min(first.pages, Math.ceil(limit / pageSize));
+    const pending = new Map<number, Promise<{ items: Obj[]; more: boolean }>>();
+    const ask = (page: number) => {
+      if (page <= last && !pending.has(page)) {
+        const p = this.query(type, { ...a, page, pageSize }, signal);
+        p.catch(() => undefined); // awaited below in page order; a later page's failure must not go unhandled meanwhile
+        pending.set(page, p);
+      }
+    };
+    for (let page = 2; page <= last; page++) {
+      for (let k = page; k < page + AHEAD; k++) { ask(k); }
+      const r = await pending.get(page)!;
+      pending.delete(page);
+      out.push(...r.items);
+      if (!r.more || !r.items.length || out.length >= limit) { break; }
+    }
+    return out.slice(0, limit);
   }
 
   // ---- ServerClient: the tree (tree.ts) -------------------------------------------------
