@@ -293,6 +293,9 @@ async function main(): Promise<void> {
     for (const [what, v] of Object.entries(await benchLogs())) {
       say(`  ${what}: ${v}`);
       const m = /^(\d+) ms median/.exec(v);
+      // EM's in-process figure also holds the simulator building the XML of 10,000 task sessions on this thread,
+      // which no user waits for on their own machine: EM is judged with the simulator in its own process.
+      if (what.includes('(em: ')) { row(what, m ? `${m[1]} ms` : v, 'measured (the simulator\'s XML built on this thread too; judged in its own process, below)'); continue; }
       row(what, m ? `${m[1]} ms` : v, '< 1000 ms', m ? Number(m[1]) < 1000 : false);
     }
   }
