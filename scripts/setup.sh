@@ -3,7 +3,10 @@
 #   - Debian packages: libkrb5-dev (VS Code's native kerberos module), chromium
 #     (drives the web workbench), libxml2-utils (xmllint), openssl;
 #   - the VS Code harness: Node 24 + code-server from the npm registry, in
-#     .vscode-harness/ (scripts/vscode/install-code-server.sh).
+#     .vscode-harness/ (scripts/vscode/install-code-server.sh);
+#   - the oldest VS Code the project supports that npm has: code-server 4.96.4
+#     (VS Code 1.96.4; engines.vscode is ^1.95.0 and npm has no 4.95) on Node 20,
+#     in .vscode-harness/oldest/ (tier 2 runs the integration suite there too).
 # Quiet on success (one line), loud on failure (the captured log is printed).
 # Usage: scripts/setup.sh [harness-dir]      Env: SETUP_VERBOSE=1 to stream output.
 set -euo pipefail
@@ -39,6 +42,8 @@ fi
 
 # 2. The VS Code harness (skips itself when its stamp file exists).
 run bash "$ROOT/scripts/vscode/install-code-server.sh" "$H" || fail "code-server harness install"
+run env NODE_VERSION=20.20.2 CODE_SERVER_VERSION=4.96.4 bash "$ROOT/scripts/vscode/install-code-server.sh" "$H/oldest" \
+  || fail "oldest code-server (4.96.4) install"
 
-echo "setup: ok (apt: ${need[*]:-nothing to install}; harness in ${H#"$ROOT"/}; $((SECONDS - t0))s)"
+echo "setup: ok (apt: ${need[*]:-nothing to install}; harness in ${H#"$ROOT"/}, the oldest in ${H#"$ROOT"/}/oldest; $((SECONDS - t0))s)"
 rm -f "$LOG"

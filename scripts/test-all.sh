@@ -3,7 +3,9 @@
 #   setup   scripts/setup.sh (apt packages + VS Code harness: Node 24 + code-server)
 #   build   lint, compile (tsc, type-checks everything), package (esbuild + vsce → dist/veeam-explorer.vsix)
 #   tier 1  API tests against the simulator: node --test out/test/api/ (machine's Node)
-#   tier 2  integration tests (mocha) inside code-server's real extension host (smoke driver on)
+#   tier 2  integration tests (mocha) inside code-server's real extension host (smoke driver on), then
+#           again in the oldest code-server that meets engines.vscode (4.96.4 = VS Code 1.96.4), after
+#           installing the .vsix there with code-server's CLI
 #   tier 3  UI end-to-end test of the installed .vsix (playwright-core + chromium, no smoke driver),
 #           ending with a scan of everything written for secrets (test/e2e/secret-scan.mjs)
 # A failing step does not stop the others. Prints per-tier counts and a final line
@@ -119,25 +121,58 @@ if [[ " $TIERS " == *" 1 "* ]]; then
 fi
 
 # ------------------------------------------------------------------ tier 2
+# The suite runs twice: in today's code-server (VS Code 1.139), then in the oldest one npm has that meets
+# engines.vscode (4.96.4 = VS Code 1.96.4, .vscode-harness/oldest), where the packaged .vsix is also
+# installed with code-server's own CLI first (that install checks engines.vscode).
+# code-server 4.96 ignores the runner's extensionEnvironment: there the extension host gets the suite's
+# variables from code-server's own environment (the runner prints it as 1 pending: a CA given so comes too late).
+tier2() { # harness-dir name log-prefix [env-through-server]
+  local hd=$1 name=$2 lp=$3 t=$SECONDS p= f= port
+  local env=()
+  [[ -n ${4:-} ]] && env=(VEEAM_TEST_RESULT_FILE="$RES/$lp-integration.json" NODE_EXTRA_CA_CERTS="$ROOT/test/fixtures/test-ca.pem"
+    ${VEEAM_TEST_GREP:+VEEAM_TEST_GREP="$VEEAM_TEST_GREP"})
+  stop_all
+  rm -rf "$RUN"; mkdir -p "$RUN/ws"
+  port=$(free_port)
+  if env "${env[@]}" SMOKE_DRIVER=1 bash scripts/vscode/start-code-server.sh "$hd" "$port" "$RUN/ws" > "$RES/$lp-start.log" 2>&1; then
+    VEEAM_TEST_RESULT_FILE="$RES/$lp-integration.json" timeout --kill-after=10 900 \
+      node test/integration/run-in-code-server.mjs "http://127.0.0.1:$port" "$RUN/ws" 2>&1 | tee "$RES/$lp-integration.log"
+    read -r p f < <(counts 'integration: ' "$RES/$lp-integration.log")
+    [[ -n ${p:-} ]] && record "$name" "$p" "$f" "$(grep -E '^integration pending' "$RES/$lp-integration.log" | tail -1)" $((SECONDS - t)) \
+      || record "$name" 0 1 "runner printed no summary" $((SECONDS - t))
+  else
+    cat "$RES/$lp-start.log"
+    record "$name" 0 1 "did not run: code-server did not start" $((SECONDS - t))
+  fi
+  cp -f "$RUN/cs.log" "$RES/$lp-code-server.log" 2>/dev/null
+  stop_all
+}
+# The .vsix into the oldest code-server, with its CLI, in a run dir of its own; then it must be listed.
+vsix_oldest() {
+  local t=$SECONDS out
+  rm -rf "$RUN"; mkdir -p "$RUN"
+  if out=$(bash scripts/vscode/install-extension.sh "$H/oldest" dist/veeam-explorer.vsix 2>&1) \
+    && listed=$(bash scripts/vscode/install-extension.sh "$H/oldest" --list 2>&1) \
+    && grep -qx "veeam-explorer.veeam-explorer@$(node -p 'require("./package.json").version')" <<<"$listed"; then
+    echo "$out"; echo "listed by code-server 4.96.4: $listed"
+    record ".vsix install (VS Code 1.96.4)" 1 0 "" $((SECONDS - t))
+  else
+    echo "$out"; echo "${listed:-}"
+    record ".vsix install (VS Code 1.96.4)" 0 1 "code-server 4.96.4 did not install it (test-results/oldest-vsix.log)" $((SECONDS - t))
+  fi
+  rm -rf "$RUN"
+}
 if [[ " $TIERS " == *" 2 "* ]]; then
   banner "tier 2: integration tests in code-server's extension host"
-  t=$SECONDS
   if ((harness_ok && emitted)); then
-    stop_all
-    rm -rf "$RUN"; mkdir -p "$RUN/ws"
-    port=$(free_port)
-    if SMOKE_DRIVER=1 bash scripts/vscode/start-code-server.sh "$H" "$port" "$RUN/ws" > "$RES/tier2-start.log" 2>&1; then
-      VEEAM_TEST_RESULT_FILE="$RES/tier2-integration.json" timeout --kill-after=10 900 \
-        node test/integration/run-in-code-server.mjs "http://127.0.0.1:$port" "$RUN/ws" 2>&1 | tee "$RES/tier2-integration.log"
-      p=; f=; read -r p f < <(counts 'integration: ' "$RES/tier2-integration.log")
-      [[ -n ${p:-} ]] && record "tier 2 (integration)" "$p" "$f" "$(grep -E '^integration pending' "$RES/tier2-integration.log" | tail -1)" $((SECONDS - t)) \
-        || record "tier 2 (integration)" 0 1 "runner printed no summary" $((SECONDS - t))
+    tier2 "$H" "tier 2 (integration)" tier2
+    banner "tier 2 in the oldest VS Code: code-server 4.96.4 (VS Code 1.96.4)"
+    if [[ -x $H/oldest/cs/node_modules/.bin/code-server ]]; then
+      if ((packaged)); then vsix_oldest > "$RES/oldest-vsix.log" 2>&1; cat "$RES/oldest-vsix.log"; fi
+      tier2 "$H/oldest" "tier 2 (VS Code 1.96.4)" oldest env-through-server
     else
-      cat "$RES/tier2-start.log"
-      record "tier 2 (integration)" 0 1 "did not run: code-server did not start" $((SECONDS - t))
+      record "tier 2 (VS Code 1.96.4)" 0 1 "did not run: no code-server 4.96.4 in .vscode-harness/oldest" 0
     fi
-    cp -f "$RUN/cs.log" "$RES/tier2-code-server.log" 2>/dev/null
-    stop_all
   else
     record "tier 2 (integration)" 0 1 "did not run: $( ((harness_ok)) || echo 'no harness; ')$( ((emitted)) || echo 'nothing compiled')" 0
   fi
