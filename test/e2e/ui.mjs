@@ -985,11 +985,24 @@ try {
       lap('screenshot test-results/e2e-09-overview.png → media/dashboard.png');
     }
     // Needs attention → Open Log of its first row: the session's log tab opens.
-    const first = f.locator('section#attention tbody tr').first();
-    await first.scrollIntoViewIfNeeded();
-    const cells = (await first.locator('td').allInnerTexts()).map((t) => norm(t).trim());
+    // The webview redraws its sections when the watcher reports progress, which can replace the rows between two
+    // steps: read the first row (again, if it was replaced meanwhile), then click Open Log in the row of that session
+    // (found by its start time and job, so a redrawn row is the same session's).
+    let cells = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const first = f.locator('section#attention tbody tr').first();
+        await first.scrollIntoViewIfNeeded({ timeout: 5000 });
+        cells = (await first.locator('td').allInnerTexts()).map((t) => norm(t).trim());
+        break;
+      } catch (e) {
+        if (attempt >= 5 || !/not attached|detached/i.test(e.message)) throw e;
+        lap(`the first "Needs attention" row was redrawn while it was read (${attempt}); reading it again`);
+      }
+    }
     lap(`first "Needs attention" row ${JSON.stringify(cells.slice(0, 5))}`);
-    await first.locator('button', { hasText: 'Open Log' }).click();
+    await f.locator('section#attention tbody tr').filter({ hasText: cells[0] }).filter({ hasText: cells[2] }).first()
+      .locator('button', { hasText: 'Open Log' }).click();
     const end = Date.now() + 30000;
     let title = '';
     // The log tab is titled "<job> <session start>.log" (logDocuments.ts logTitle).
