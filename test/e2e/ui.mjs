@@ -277,10 +277,14 @@ async function keepDocument(label) {
 }
 /** Developer: Set Log Level… → Veeam → Trace, so request lines (debug) reach the log file too. */
 async function setVeeamLogLevel(level = 'Trace') {
-  await runCommand('Developer: Set Log Level');
+  // The list holds the channels that exist when it opens: the Veeam channel only once the extension has activated,
+  // which a slow extension host may not have done yet. Open the list again a few times before calling it missing.
   const item = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: /^\s*Veeam\b/ }).first();
-  if (!(await item.waitFor({ timeout: 10000 }).then(() => true, () => false))) {
+  for (let attempt = 1; ; attempt++) {
+    await runCommand('Developer: Set Log Level');
+    if (await item.waitFor({ timeout: 10000 }).then(() => true, () => false)) break;
     await page.keyboard.press('Escape');
+    if (attempt < 4) { lap(`"Veeam" not yet in the Set Log Level list (${attempt}); opening it again`); await sleep(3000); continue; }
     throw new Error('"Veeam" is not in the Set Log Level list');
   }
   await item.click();
