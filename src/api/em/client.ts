@@ -207,9 +207,10 @@ export class EmClient extends BaseClient<string> implements ServerClient {
     const items = this.wire === 'json' ? arr(list[LIST_TAG[type]]) : arr(list[type]);
     const paging = obj(v.PagingInfo);
     if (!v.PagingInfo) { throw new VeeamError('malformed', `The query result for ${type} has no PagingInfo.`, { path }); }
-    const pageNum = Number(text(paging.PageNum) ?? a.page), count = Number(text(paging.PagesCount) ?? 1);
+    const pagesCount = text(paging.PagesCount);
+    const pageNum = Number(text(paging.PageNum) ?? a.page), count = Number(pagesCount ?? 1);
     const next = links(paging).some((l) => l.Rel === 'Next');
-    const pages = Number(text(paging.PagesCount));
+    const pages = Number(pagesCount);
     return { items, more: next || pageNum < count, pages: Number.isInteger(pages) && pages > 0 ? pages : undefined };
   }
 
@@ -243,14 +244,9 @@ export class EmClient extends BaseClient<string> implements ServerClient {
     const first = await this.query(type, { ...a, page: 1, pageSize }, signal);
     const out: Obj[] = [...first.items];
     if (!first.more || !first.items.length || out.length >= limit) { return out.slice(0, limit); }
-    if (first.pages === undefined) {
-      for (let page = 2; ; page++) {
-        const r = await this.query(type, { ...a, page, pageSize }, signal);
-        out.push(...r.items);
-        if (!r.more || !r.items.length || out.length >= limit) { return out.slice(0, limit); }
-      }
-    }
-    const last = Math.min(first.pages, Math.ceil(limit / pageSize));
+    // Without a page count, one page after the other (never a page past the end).
+    const ahead = first.pages === undefined ? 1 : AHEAD;
+    const last = Math.min(first.pages ?? Infinity, Math.ceil(limit / pageSize));
     const pending = new Map<number, Promise<{ items: Obj[]; more: boolean }>>();
     const ask = (page: number) => {
       if (page <= last && !pending.has(page)) {
@@ -260,7 +256,7 @@ export class EmClient extends BaseClient<string> implements ServerClient {
       }
     };
     for (let page = 2; page <= last; page++) {
-      for (let k = page; k < page + AHEAD; k++) { ask(k); }
+      for (let k = page; k < page + ahead; k++) { ask(k); }
       const r = await pending.get(page)!;
       pending.delete(page);
       out.push(...r.items);
